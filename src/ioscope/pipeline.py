@@ -1,0 +1,98 @@
+"""The main job: ingest files, load the actor registry, run every analysis, write the outputs.
+
+This is what ``ioscope analyze`` and ``ioscope demo`` call; notebooks can call it too::
+
+    from ioscope.pipeline import analyze
+    outcome = analyze(["tweets.jsonl"], db="ioscope.duckdb", actors="actors.csv", out="out/")
+    outcome.results[0].tables["daily_volume"]   # a pandas DataFrame
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ioscope.actors import read_actors_csv
+from ioscope.analyses import default_analyses
+from ioscope.analyses.base import Analysis, Result
+from ioscope.ingest import IngestReport, ProgressFn, ingest
+from ioscope.outputs import write_outputs
+from ioscope.sources.base import SourceOptions
+from ioscope.store import Store
+
+
+@dataclass
+class Outcome:
+    """What :func:`analyze` did: the ingest report (None when nothing was ingested), the analysis
+    results, the output paths (``report``, ``tables``, ``graphs``) and the store's row counts."""
+
+    ingest: IngestReport | None
+    results: list[Result]
+    outputs: dict[str, object] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def run_analyses(store: Store, analyses: Sequence[Analysis] | None = None) -> list[Result]:
+    """Run ``analyses`` (default: every registered analysis with default parameters) on ``store``."""
+    return [a.run(store) for a in (analyses if analyses is not None else default_analyses())]
+
+
+def store_summary(store: Store) -> dict:
+    """Headline facts about a store: row counts (see :meth:`Store.counts`), the first and last post
+    time (UTC) of collected posts, the database path."""
+    counts = store.counts()
+    first, last = store.con.execute(
+        "SELECT min(created_at), max(created_at) FROM posts WHERE collected"
+    ).fetchone()
+    return dict(counts, first_post_at=first, last_post_at=last, db=str(store.path))
+
+
+def ingest_rows(report: IngestReport | None) -> list[dict]:
+    """The per-file table of an ingest (file, format, read, stored, duplicate, context, quarantined,
+    seconds) as dicts, for the report and the terminal."""
+    if report is None:
+        return []
+    return [
+        {"file": str(f.path), "format": f.format, "read": f.n_read, "stored": f.n_stored,
+         "duplicate": f.n_duplicate, "context": f.n_context, "quarantined": f.n_quarantined,
+         "seconds": round(f.seconds, 2)}
+        for f in report.files
+    ]
+
+
+def analyze(
+    paths: Iterable[str | Path],
+    *,
+    db: str | Path,
+    out: str | Path,
+    actors: str | Path | None = None,
+    format: str | None = None,
+    options: SourceOptions | None = None,
+    strict: bool = False,
+    title: str = "ioscope report",
+    progress: ProgressFn | None = None,
+) -> Outcome:
+    """Ingest ``paths`` into the store ``db``, load ``actors`` (replacing the registry) if given, run
+    all analyses and write ``out/report.html``, ``out/tables/*.parquet`` and ``out/graphs/*.gexf``.
+
+    Raises the errors of :func:`ioscope.ingest.ingest` and :func:`ioscope.actors.read_actors_csv`.
+    """
+    paths = list(paths)
+    actor_rows = read_actors_csv(actors) if actors else None  # fail on a bad registry before ingesting
+    with Store(db) as store:
+        report = ingest(store, paths, format=format, options=options, strict=strict,
+                        progress=progress) if paths else None
+        if actor_rows is not None:
+            store.set_actors(actor_rows)
+        return report_store(store, out, title=title, ingest_report=report)
+
+
+def report_store(store: Store, out: str | Path, *, title: str = "ioscope report",
+                 ingest_report: IngestReport | None = None) -> Outcome:
+    """Run all analyses on an open store and write the outputs to ``out`` (see :func:`analyze`)."""
+    results = run_analyses(store)
+    summary = store_summary(store)
+    outputs = write_outputs(results, Path(out), title=title, store_summary=summary,
+                            ingest_summary=ingest_rows(ingest_report))
+    return Outcome(ingest=ingest_report, results=results, outputs=outputs, counts=store.counts())

@@ -1,0 +1,95 @@
+"""The contract every source adapter follows.
+
+A source turns one input format into canonical rows (see :mod:`ioscope.schema`). It has two steps:
+
+* ``sniff(path, head)`` — look at the first bytes of a file (never consuming records) and return a
+  confidence between 0 and 1 that the file is in this format;
+* ``read(path, options)`` — yield, for every input record in file order, either a :class:`Record`
+  (the posts and accounts it holds) or a :class:`Bad` (the reason it could not be read). A bad record
+  never stops the file: the rest keeps loading, and the ingest quarantines it.
+
+Provenance (source_format, source_file, source_line, ingested_at, ioscope_version) is stamped by the
+ingest, not by the adapter. Adding a format means adding one module with a :class:`Source` subclass and
+registering it in :mod:`ioscope.sources.registry`.
+"""
+
+from __future__ import annotations
+
+import io
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+
+@dataclass
+class Record:
+    """What one input record holds.
+
+    ``posts``: dicts with canonical ``posts`` columns (missing keys become NULL); the collected post
+    first (``collected=True``), then context posts embedded in it (``collected=False``), e.g. the
+    original of a retweet. ``accounts``: dicts with canonical ``accounts`` columns.
+    ``line``: 1-based line or record number in the file.
+    """
+
+    line: int
+    posts: list[dict[str, Any]] = field(default_factory=list)
+    accounts: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Bad:
+    """An input record that could not be read: 1-based ``line``, ``reason``, and the ``raw`` text."""
+
+    line: int
+    reason: str
+    raw: str = ""
+
+
+@dataclass(frozen=True)
+class SourceOptions:
+    """Options a source may use.
+
+    ``tz``: IANA zone in which naive timestamps are read (default ``"UTC"``); ``mapping``: for
+    mapping-driven readers, canonical column -> input column; ``platform``: override the platform name.
+    """
+
+    tz: str = "UTC"
+    mapping: dict[str, str] | None = None
+    platform: str | None = None
+
+
+class Source(ABC):
+    """Base class of source adapters. Subclasses set ``name``, ``platform`` and ``description``."""
+
+    name: ClassVar[str]
+    platform: ClassVar[str]
+    description: ClassVar[str]
+
+    def __init__(self) -> None:
+        self._raw: io.RawIOBase | None = None
+
+    @abstractmethod
+    def sniff(self, path: Path, head: bytes) -> float:
+        """Confidence in [0, 1] that ``path`` (whose first bytes are ``head``) is in this format."""
+
+    @abstractmethod
+    def read(self, path: Path, options: SourceOptions) -> Iterator[Record | Bad]:
+        """Yield a Record or Bad for every input record, in file order. Raises SourceError only when
+        the file as a whole cannot be read (missing, unreadable header)."""
+
+    # -- helpers for subclasses -------------------------------------------------------------------
+
+    def open_binary(self, path: Path) -> io.BufferedReader:
+        """Open ``path`` for reading bytes and remember it so the ingest can show byte progress."""
+        fh = open(path, "rb")  # noqa: SIM115 - closed by the caller's with-block
+        self._raw = fh.raw
+        return fh
+
+    def bytes_read(self) -> int:
+        """Bytes read so far from the file opened with :meth:`open_binary` (0 if none)."""
+        try:
+            return self._raw.tell() if self._raw is not None and not self._raw.closed else 0
+        except (OSError, ValueError):
+            return 0

@@ -1,0 +1,310 @@
+"""The embedded DuckDB store: open, migrate, append, deduplicate, quarantine, query.
+
+One DuckDB file (default ``./ioscope.duckdb``) holds the canonical tables of :mod:`ioscope.schema`.
+
+Write rules (what a user can rely on):
+
+* **One transaction per input file.** A file's rows are staged and merged inside one transaction; an
+  error, a crash or Ctrl-C before the commit leaves the store exactly as it was before that file.
+* **Idempotent.** The key of a post is (platform, post_id). A post already stored is not stored again:
+  the *first* stored copy and its provenance are kept, with one exception: a post stored only as
+  context (seen embedded in another post, ``collected=false``) is replaced by a collected copy when one
+  arrives. Quarantined records are keyed by (source_file, source_line, reason). Ingesting the same file
+  twice therefore adds nothing.
+* **Accounts** keep the profile as last seen (the copy attached to the latest post).
+* A post whose ID lost precision upstream (flag ``post_id_lost_precision``) is never used to
+  deduplicate: its key gets a suffix from the file's SHA-256 and its line, so it stays one row per input
+  record and re-ingesting the same file still adds nothing.
+
+Derived table ``actor_accounts`` (platform, account_id, handle, actor_name, country, actor_type, overt,
+actor_source) resolves the analyst's ``actors`` registry to account IDs seen in the data, matching by
+account ID first, then by handle (case-insensitive, without ``@``). It is rebuilt after every ingest
+and every actor load.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from ioscope._version import __version__
+from ioscope.errors import SchemaVersionError, StoreError
+from ioscope.schema import SCHEMA_VERSION, TABLES, arrow_schema, column_names, create_table_sql
+
+DEFAULT_DB = "ioscope.duckdb"
+
+LOST_PRECISION_FLAG = "post_id_lost_precision"
+
+
+@dataclass
+class MergeCounts:
+    """What merging one file changed: collected posts newly stored, duplicates, new context posts,
+    records quarantined (new or already known)."""
+
+    n_stored: int = 0
+    n_duplicate: int = 0
+    n_context: int = 0
+    n_quarantined: int = 0
+
+
+class Store:
+    """An ioscope store in one DuckDB file.
+
+    ``Store(path=DEFAULT_DB, read_only=False)``. Opening creates the tables if missing and checks the
+    schema version. Raises StoreError when the file cannot be opened, SchemaVersionError when it was
+    written by an incompatible schema. Use as a context manager or call :meth:`close`.
+    """
+
+    def __init__(self, path: str | Path = DEFAULT_DB, *, read_only: bool = False):
+        self.path = Path(path)
+        self.read_only = read_only
+        if read_only and not self.path.exists():
+            raise StoreError(f"{self.path}: no such store; run `ioscope ingest` first")
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(f"{self.path}: cannot open store: {exc}") from exc
+        self.con.execute("SET TimeZone = 'UTC'")
+        if not read_only:
+            self._migrate()
+        self._check_version()
+
+    # -- lifecycle -----------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        try:
+            self.con.close()
+        except duckdb.Error:
+            pass
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _migrate(self) -> None:
+        con = self.con
+        con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None:
+            con.execute(
+                "INSERT INTO meta VALUES ('schema_version', ?), ('created_by', ?)",
+                [str(SCHEMA_VERSION), f"ioscope {__version__}"],
+            )
+        for table in TABLES:
+            con.execute(create_table_sql(table))
+        con.execute(
+            """CREATE TABLE IF NOT EXISTS actor_accounts (
+                 platform VARCHAR, account_id VARCHAR, handle VARCHAR, actor_name VARCHAR,
+                 country VARCHAR, actor_type VARCHAR, overt BOOLEAN, actor_source VARCHAR)"""
+        )
+
+    def _check_version(self) -> None:
+        try:
+            row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except duckdb.Error as exc:
+            raise StoreError(f"{self.path}: not an ioscope store ({exc})") from exc
+        if row is None or int(row[0]) != SCHEMA_VERSION:
+            found = row[0] if row else "none"
+            raise SchemaVersionError(
+                f"{self.path}: schema version {found}, this ioscope reads version {SCHEMA_VERSION}"
+            )
+
+    # -- queries ---------------------------------------------------------------------------------------
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> pd.DataFrame:
+        """Run a parameterised SQL query and return a pandas DataFrame (times are tz-aware UTC)."""
+        return self.con.execute(sql, params or []).df()
+
+    def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
+        """Run a query and return the first column of its first row (None when no row)."""
+        row = self.con.execute(sql, params or []).fetchone()
+        return row[0] if row else None
+
+    def counts(self) -> dict[str, int]:
+        """Row counts: posts, collected_posts, context_posts, accounts, actors, quarantined, files."""
+        q = self.scalar
+        return {
+            "posts": q("SELECT count(*) FROM posts"),
+            "collected_posts": q("SELECT count(*) FROM posts WHERE collected"),
+            "context_posts": q("SELECT count(*) FROM posts WHERE NOT collected"),
+            "accounts": q("SELECT count(*) FROM accounts"),
+            "actors": q("SELECT count(*) FROM actors"),
+            "quarantined": q("SELECT count(*) FROM quarantine"),
+            "files": q("SELECT count(DISTINCT source_file) FROM ingests"),
+        }
+
+    # -- writing one file --------------------------------------------------------------------------
+
+    def begin_file(self) -> None:
+        """Start the transaction for one input file and empty the staging tables."""
+        self._require_writable()
+        self.con.execute("BEGIN TRANSACTION")
+        for table in ("posts", "accounts", "quarantine"):
+            self.con.execute(f"DROP TABLE IF EXISTS stg_{table}")
+            self.con.execute(create_table_sql(table, f"stg_{table}", temp=True))
+
+    def stage(self, table: str, rows: list[dict[str, Any]]) -> None:
+        """Append canonical rows (dicts; missing keys are NULL) to the staging table of ``table``."""
+        if not rows:
+            return
+        batch = pa.Table.from_pylist(rows, schema=arrow_schema(table))
+        self.con.register("_ioscope_batch", batch)
+        try:
+            self.con.execute(f"INSERT INTO stg_{table} SELECT * FROM _ioscope_batch")
+        finally:
+            self.con.unregister("_ioscope_batch")
+
+    def commit_file(self, ingest_row: dict[str, Any]) -> MergeCounts:
+        """Merge the staged rows into the store, log the ingest, and commit. Returns the counts."""
+        con = self.con
+        cols = ", ".join(column_names("posts"))
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE stg_posts_d AS
+                SELECT {cols} FROM stg_posts
+                QUALIFY row_number() OVER (PARTITION BY platform, post_id
+                                           ORDER BY collected DESC, source_line) = 1"""
+        )
+        n_collected_rows = con.execute("SELECT count(*) FROM stg_posts WHERE collected").fetchone()[0]
+        n_new, n_upgrade, n_context = con.execute(
+            """SELECT
+                 count(*) FILTER (WHERE s.collected AND p.post_id IS NULL),
+                 count(*) FILTER (WHERE s.collected AND p.post_id IS NOT NULL AND NOT p.collected),
+                 count(*) FILTER (WHERE NOT s.collected AND p.post_id IS NULL)
+               FROM stg_posts_d s LEFT JOIN posts p USING (platform, post_id)"""
+        ).fetchone()
+        con.execute(
+            """DELETE FROM posts WHERE (platform, post_id) IN (
+                 SELECT (s.platform, s.post_id) FROM stg_posts_d s
+                 JOIN posts p USING (platform, post_id) WHERE s.collected AND NOT p.collected)"""
+        )
+        con.execute(
+            f"""INSERT INTO posts SELECT {cols} FROM stg_posts_d s
+                WHERE NOT EXISTS (SELECT 1 FROM posts p
+                                  WHERE p.platform = s.platform AND p.post_id = s.post_id)"""
+        )
+        acols = ", ".join(column_names("accounts"))
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE stg_accounts_d AS
+                SELECT {acols} FROM stg_accounts WHERE account_id IS NOT NULL
+                QUALIFY row_number() OVER (PARTITION BY platform, account_id
+                                           ORDER BY last_seen_at DESC NULLS LAST) = 1"""
+        )
+        con.execute(
+            """DELETE FROM accounts WHERE (platform, account_id) IN (
+                 SELECT (s.platform, s.account_id) FROM stg_accounts_d s
+                 JOIN accounts a USING (platform, account_id)
+                 WHERE a.last_seen_at IS NULL OR s.last_seen_at >= a.last_seen_at)"""
+        )
+        con.execute(
+            f"""INSERT INTO accounts SELECT {acols} FROM stg_accounts_d s
+                WHERE NOT EXISTS (SELECT 1 FROM accounts a
+                                  WHERE a.platform = s.platform AND a.account_id = s.account_id)"""
+        )
+        n_quarantined = con.execute("SELECT count(*) FROM stg_quarantine").fetchone()[0]
+        qcols = ", ".join(column_names("quarantine"))
+        con.execute(
+            f"""INSERT INTO quarantine SELECT {qcols} FROM stg_quarantine s
+                WHERE NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.source_file = s.source_file
+                                  AND q.source_line = s.source_line AND q.reason = s.reason)"""
+        )
+        counts = MergeCounts(
+            n_stored=n_new + n_upgrade,
+            n_duplicate=n_collected_rows - n_new - n_upgrade,
+            n_context=n_context,
+            n_quarantined=n_quarantined,
+        )
+        log = dict(ingest_row, n_stored=counts.n_stored, n_duplicate=counts.n_duplicate,
+                   n_context=counts.n_context, n_quarantined=counts.n_quarantined)
+        batch = pa.Table.from_pylist([log], schema=arrow_schema("ingests"))
+        con.register("_ioscope_log", batch)
+        con.execute("INSERT INTO ingests SELECT * FROM _ioscope_log")
+        con.unregister("_ioscope_log")
+        for table in ("posts", "posts_d", "accounts", "accounts_d", "quarantine"):
+            con.execute(f"DROP TABLE IF EXISTS stg_{table}")
+        con.execute("COMMIT")
+        return counts
+
+    def abort_file(self) -> None:
+        """Roll back the current file's transaction (the store is as before the file)."""
+        try:
+            self.con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
+
+    # -- actors ----------------------------------------------------------------------------------------
+
+    def set_actors(self, rows: Iterable[dict[str, Any]]) -> int:
+        """Replace the actor registry with ``rows`` (dicts with ``actors`` columns) and re-resolve it to
+        accounts. Returns the number of actors stored. Duplicate rows are stored once."""
+        self._require_writable()
+        rows = list(rows)
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute("DELETE FROM actors")
+            if rows:
+                batch = pa.Table.from_pylist(rows, schema=arrow_schema("actors"))
+                self.con.register("_ioscope_actors", batch)
+                self.con.execute("INSERT INTO actors SELECT DISTINCT * FROM _ioscope_actors")
+                self.con.unregister("_ioscope_actors")
+            self._refresh_actor_accounts()
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        return self.scalar("SELECT count(*) FROM actors")
+
+    def refresh_actor_accounts(self) -> None:
+        """Rebuild ``actor_accounts`` from ``actors`` and the accounts seen in the data."""
+        self._require_writable()
+        self._refresh_actor_accounts()
+
+    def _refresh_actor_accounts(self) -> None:
+        self.con.execute(
+            """CREATE OR REPLACE TABLE actor_accounts AS
+            WITH seen AS (
+                SELECT DISTINCT platform, account_id, lower(account_handle) AS h FROM posts
+                WHERE account_id IS NOT NULL
+                UNION
+                SELECT DISTINCT platform, ref_account_id, lower(ref_account_handle) FROM posts
+                WHERE ref_account_id IS NOT NULL
+                UNION
+                SELECT platform, account_id, lower(handle) FROM accounts
+            ),
+            m AS (
+                SELECT s.platform, s.account_id, a.handle, a.name, a.country, a.actor_type, a.overt,
+                       a.source, 1 AS prio
+                FROM seen s JOIN actors a
+                  ON a.account_id = s.account_id AND (a.platform IS NULL OR a.platform = s.platform)
+                UNION ALL
+                SELECT s.platform, s.account_id, a.handle, a.name, a.country, a.actor_type, a.overt,
+                       a.source, 2 AS prio
+                FROM seen s JOIN actors a
+                  ON a.handle IS NOT NULL AND lower(a.handle) = s.h
+                 AND (a.platform IS NULL OR a.platform = s.platform)
+            )
+            SELECT platform, account_id, handle, name AS actor_name, country, actor_type, overt,
+                   source AS actor_source
+            FROM m
+            QUALIFY row_number() OVER (PARTITION BY platform, account_id ORDER BY prio, name) = 1"""
+        )
+
+    # -- internals ---------------------------------------------------------------------------------
+
+    def _require_writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.path}: store is open read-only")
+
+
+def utcnow() -> dt.datetime:
+    """The current time, timezone-aware UTC."""
+    return dt.datetime.now(dt.timezone.utc)

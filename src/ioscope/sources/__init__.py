@@ -3,7 +3,23 @@
 Importing this package registers the built-in formats.
 """
 
-from ioscope.sources import generic_csv, ira_csv, twitter_v1, twitter_v1_csv  # noqa: F401  (register)
+from ioscope.sources import (  # noqa: F401  (each module registers its format)
+    bluesky,
+    crowdtangle,
+    crowdtangle_shares,
+    feeds,
+    generic_csv,
+    io_archive,
+    ira_csv,
+    mastodon,
+    telegram,
+    twarc_csv,
+    twitter_v1,
+    twitter_v1_csv,
+    twitter_v2,
+    web,
+    youtube,
+)
 from ioscope.sources.base import Bad, Record, Source, SourceOptions
 from ioscope.sources.registry import detect, get, names, register
 

@@ -1,0 +1,44 @@
+"""The analysis registry: every analysis ioscope runs, by name.
+
+Adding an analysis means adding one module with an :class:`~ioscope.analyses.base.Analysis` subclass
+and one line in :data:`ANALYSES`. The order of :data:`ANALYSES` is the order of the report's sections.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ioscope.analyses.activity import Activity
+from ioscope.analyses.amplification import Amplification
+from ioscope.analyses.base import Analysis, Result
+from ioscope.errors import ConfigError
+
+ANALYSES: dict[str, type[Analysis]] = {
+    Activity.name: Activity,
+    Amplification.name: Amplification,
+}
+"""Registered analyses: name -> class."""
+
+__all__ = ["ANALYSES", "Activity", "Amplification", "Analysis", "Result", "default_analyses", "get"]
+
+
+def get(name: str, **params: Any) -> Analysis:
+    """A new instance of the analysis ``name`` with keyword ``params``.
+
+    Raises ConfigError for an unknown name or a parameter the analysis does not take (parameter
+    *values* are checked when the analysis runs, which raises AnalysisError).
+    """
+    try:
+        cls = ANALYSES[name]
+    except KeyError:
+        known = ", ".join(sorted(ANALYSES))
+        raise ConfigError(f"unknown analysis {name!r}; known: {known}") from None
+    try:
+        return cls(**params)
+    except TypeError as exc:
+        raise ConfigError(f"analysis {name!r}: {exc}") from None
+
+
+def default_analyses() -> list[Analysis]:
+    """One instance of every registered analysis, with default parameters, in registry order."""
+    return [cls() for cls in ANALYSES.values()]

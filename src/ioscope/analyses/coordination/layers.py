@@ -1,0 +1,95 @@
+"""One layer = one behaviour at one window: its candidate edges, their weights and which are kept.
+
+The rule that keeps an edge of a layer (all parts must hold; each part can be switched off):
+
+1. ``n_coactions >= min_coactions`` (and both accounts have ``min_actions`` actions in the behaviour);
+2. significance: ``p_value <= p_value`` (time-shuffle null model, :mod:`.weights`) **or**
+   ``tfidf_cosine >= min_cosine``. The cosine route keeps groups whose whole activity fits in one
+   window (a burst of near-identical texts within minutes), where timing cannot be tested; the p-value
+   route keeps accounts with other activity too. ``p_value=None`` switches part 2 off; for ``sync``
+   part 2 is ``tfidf_cosine >= sync_min_cosine``;
+3. with ``weight_percentile=q``: ``weight`` strictly above the ``q`` quantile of the weights of the
+   layer's candidate edges (CooRTweet's ``edge_weight`` threshold; Giglietto et al. 2020 use 0.9).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from ioscope.analyses.coordination import coaction, weights
+from ioscope.analyses.coordination.sync import build_sync
+
+
+@dataclass
+class Layer:
+    """A behaviour at one window: ``edges`` holds its candidate edges (see :func:`run_layer`)."""
+
+    index: int
+    behaviour: str
+    window_s: float
+    actions_table: int
+    edges: pd.DataFrame
+    stats: dict = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """``behaviour@window`` with the window in seconds, e.g. ``co_repost@60s``."""
+        return f"{self.behaviour}@{self.window_s:g}s"
+
+
+def _weight(edges: pd.DataFrame, weight: str) -> pd.Series:
+    col = {"tfidf": "tfidf_cosine", "coactions": "n_coactions", "objects": "n_objects"}[weight]
+    return edges[col].astype("float64")
+
+
+def run_layer(con: duckdb.DuckDBPyConnection, a, layer: int, behaviour: str, i: int,
+              window_s: float) -> Layer:
+    """Compute the candidate edges of one layer with columns of :func:`coaction.edge_stats` plus
+    tfidf_cosine, p_value (NaN when not computed), weight, kept (bool). ``a``: the analysis (params)."""
+    stats: dict = {}
+    if behaviour == "sync":
+        sync_edges = build_sync(con, i, layer, window_s, a.min_actions, a.min_coactions,
+                                a.sync_min_cosine, a.max_pairs_per_action)
+        edges = coaction.edge_stats(con, layer, a.min_coactions)
+        edges = edges.merge(sync_edges, on=["a", "b"], how="inner")
+        edges["p_value"] = np.nan
+        stats["n_coactions"] = int(edges["n_coactions"].sum()) if len(edges) else 0
+        edges["weight"] = _weight(edges, a.weight)
+        edges["kept"] = _percentile_pass(edges, a.weight_percentile)
+        return Layer(layer, behaviour, window_s, i, edges, stats)
+    stats["n_coactions"] = coaction.build_pairs(con, i, layer, window_s, a.max_pairs_per_action)
+    stats["n_capped_objects"] = coaction.n_capped_objects(con, i, window_s, a.max_pairs_per_action)
+    edges = coaction.edge_stats(con, layer, a.min_coactions)
+    stats["n_candidates"] = len(edges)
+    if len(edges):
+        weights.register_candidates(con, layer, edges)
+        edges = edges.merge(weights.tfidf_cosine(con, i, layer), on=["a", "b"], how="left")
+        if a.p_value is not None:
+            p = weights.null_p_values(con, i, layer, window_s, a.max_pairs_per_action, a.n_null, a.seed)
+            edges = edges.merge(p, on=["a", "b"], how="left")
+        else:
+            edges["p_value"] = np.nan
+    else:
+        edges["tfidf_cosine"] = pd.Series(dtype="float64")
+        edges["p_value"] = pd.Series(dtype="float64")
+    edges["tfidf_cosine"] = edges["tfidf_cosine"].fillna(0.0)
+    edges["weight"] = _weight(edges, a.weight)
+    floor = (edges["tfidf_cosine"] >= a.min_cosine) if a.min_cosine is not None else True
+    if a.p_value is None:
+        sig = pd.Series(True, index=edges.index)
+    else:
+        sig = edges["p_value"] <= a.p_value
+        if a.strong_cosine is not None:
+            sig |= edges["tfidf_cosine"] >= a.strong_cosine
+    edges["kept"] = sig & floor & _percentile_pass(edges, a.weight_percentile)
+    return Layer(layer, behaviour, window_s, i, edges, stats)
+
+
+def _percentile_pass(edges: pd.DataFrame, q: float | None) -> pd.Series:
+    if q is None or edges.empty:
+        return pd.Series(True, index=edges.index)
+    return edges["weight"] > weights.percentile_threshold(edges["weight"], q)

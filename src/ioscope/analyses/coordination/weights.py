@@ -1,0 +1,110 @@
+"""Edge weights and significance: TF-IDF cosine (Pacheco et al. 2021) and a time-shuffle null model.
+
+Both run in DuckDB on the tables of :mod:`.actions` and :mod:`.coaction`, for the candidate edges of one
+layer (a behaviour at one window) only: ``_co_cand_{layer}`` (a, b, n_coactions).
+
+**TF-IDF cosine.** Each account is a vector over the objects of the behaviour that at least two
+accounts acted on (an object only one account ever touched can never be co-acted on: left in, every
+original text or unique link would dilute the vector of an account that also does ordinary things,
+and a coordinated account with cover traffic would look unlike its partners). The weight of object
+``o`` for account ``a`` is ``(1 + ln n_ao) · (ln((1 + N) / (1 + df_o)) + 1)``, with ``n_ao`` the
+number of times ``a`` acted on ``o``, ``N`` the number of accounts with an action in this behaviour and
+``df_o`` the number of accounts that acted on ``o`` (sublinear TF and smoothed IDF as in
+scikit-learn's ``TfidfTransformer``). The *windowed* cosine of an edge sums the products only over the
+objects the two accounts co-acted on within the window, divided by the norms of their full vectors:
+so it is at most the plain cosine of Pacheco et al., is 1 only when both accounts did nothing in this
+behaviour but act together, is small when either account is hyperactive (a long vector) and when the
+shared objects are viral (low IDF). Method: Pacheco, Flammini & Menczer 2021 (ICWSM), "Uncovering
+Coordinated Networks on Social Media", section 3 (TF-IDF weighted bipartite projection, cosine).
+
+**Null model (p-values).** For ``n_null`` replicates, each candidate account's action times in this
+behaviour are permuted among its own actions (the account keeps its objects and its set of times:
+its activity rhythm, bursts and volume), the co-actions are recounted with the same window and cap,
+and ``p = (1 + #replicates with at least the observed co-actions) / (1 + n_null)``. Replicates are
+seeded (``seed``) through DuckDB's deterministic ``hash``, so reruns give the same p-values. A small
+p says the two accounts acted on the *same objects* at the same times more often than their timing
+alone explains; an account whose whole activity fits in one window cannot get a small p (its timing
+carries no information), which is why content behaviours also accept a high TF-IDF cosine (see the
+analysis docstring).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from ioscope.analyses.coordination.coaction import pairs_sql
+
+
+def register_candidates(con: duckdb.DuckDBPyConnection, layer: int, edges: pd.DataFrame) -> None:
+    """Store the candidate edges (columns a, b, n_coactions) as ``_co_cand_{layer}``."""
+    con.register("_co_cand_df", edges[["a", "b", "n_coactions"]])
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _co_cand_{layer} AS SELECT * FROM _co_cand_df")
+    con.unregister("_co_cand_df")
+
+
+def tfidf_cosine(con: duckdb.DuckDBPyConnection, i: int, layer: int) -> pd.DataFrame:
+    """Windowed TF-IDF cosine of each candidate edge: DataFrame (a, b, tfidf_cosine in [0, 1])."""
+    return con.execute(
+        f"""WITH ao AS (SELECT aid, oid, count(*) AS n FROM _co_act_{i} GROUP BY aid, oid),
+                 nacc AS (SELECT count(DISTINCT aid) AS n FROM ao),
+                 df AS (SELECT oid, count(*) AS df FROM ao GROUP BY oid HAVING count(*) >= 2),
+                 w AS (SELECT ao.aid, ao.oid,
+                              (1 + ln(ao.n)) * (ln((1 + nacc.n) / (1 + df.df)) + 1) AS w
+                       FROM ao JOIN df USING (oid), nacc),
+                 cacc AS (SELECT a AS aid FROM _co_cand_{layer} UNION SELECT b FROM _co_cand_{layer}),
+                 nrm AS (SELECT aid, sqrt(sum(w * w)) AS nrm FROM w SEMI JOIN cacc USING (aid)
+                         GROUP BY aid),
+                 po AS (SELECT DISTINCT p.a, p.b, p.oid FROM _co_pairs_{layer} p
+                        SEMI JOIN _co_cand_{layer} c USING (a, b))
+            SELECT po.a, po.b, least(1.0, sum(wa.w * wb.w) / (any_value(na.nrm) * any_value(nb.nrm)))
+                     AS tfidf_cosine
+            FROM po JOIN w wa ON wa.aid = po.a AND wa.oid = po.oid
+                    JOIN w wb ON wb.aid = po.b AND wb.oid = po.oid
+                    JOIN nrm na ON na.aid = po.a JOIN nrm nb ON nb.aid = po.b
+            GROUP BY po.a, po.b"""
+    ).df()
+
+
+def null_p_values(con: duckdb.DuckDBPyConnection, i: int, layer: int, window_s: float,
+                  max_pairs_per_action: int, n_null: int, seed: int) -> pd.DataFrame:
+    """Time-shuffle p-value of each candidate edge: DataFrame (a, b, p_value in (0, 1]).
+
+    Work is ``n_null ×`` the actions of the candidate accounts on objects that at least two candidate
+    accounts acted on; nothing else is replicated.
+    """
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _co_null_{layer} AS
+            WITH cacc AS (SELECT a AS aid FROM _co_cand_{layer} UNION SELECT b FROM _co_cand_{layer}),
+                 base AS (SELECT aid, oid, t, pidx,
+                                 row_number() OVER (PARTITION BY aid ORDER BY t, oid, pidx) AS k
+                          FROM _co_act_{i} SEMI JOIN cacc USING (aid)),
+                 perm AS (SELECT rep.r, b.aid, b.oid, b.pidx,
+                                 row_number() OVER (PARTITION BY rep.r, b.aid
+                                                    ORDER BY hash(rep.r, b.aid, b.k, $seed), b.k) AS k2
+                          FROM base b, range($n) rep(r)),
+                 sh AS (SELECT p.r, p.aid, p.oid, b.t, p.pidx
+                        FROM perm p JOIN base b ON b.aid = p.aid AND b.k = p.k2),
+                 obj AS (SELECT oid FROM base GROUP BY oid HAVING count(DISTINCT aid) >= 2)
+            SELECT sh.* FROM sh SEMI JOIN obj USING (oid)""",
+        {"seed": int(seed), "n": int(n_null)},
+    )
+    pairs = pairs_sql(f"_co_null_{layer}", window_s, max_pairs_per_action, part=("r",))
+    out = con.execute(
+        f"""WITH np AS ({pairs}),
+                 nc AS (SELECT np.r, np.a, np.b, count(*) AS n FROM np
+                        SEMI JOIN _co_cand_{layer} c USING (a, b) GROUP BY np.r, np.a, np.b)
+            SELECT c.a, c.b,
+                   (1 + count(nc.r) FILTER (WHERE nc.n >= c.n_coactions))::DOUBLE / (1 + $n) AS p_value
+            FROM _co_cand_{layer} c LEFT JOIN nc USING (a, b)
+            GROUP BY c.a, c.b""",
+        {"n": int(n_null)},
+    ).df()
+    con.execute(f"DROP TABLE _co_null_{layer}")
+    return out
+
+
+def percentile_threshold(values: pd.Series, q: float) -> float:
+    """The ``q`` quantile of ``values`` (R type 7 / numpy linear, as CooRTweet's ``quantile``); edges
+    whose weight is strictly above it pass (CooRTweet's ``weight_threshold``)."""
+    return float(values.quantile(q, interpolation="linear")) if len(values) else 0.0

@@ -1,0 +1,354 @@
+"""Any CSV of posts, driven by a column mapping; also the CSV record reader every CSV source uses.
+
+Format ``csv``. ``options.mapping`` maps canonical columns to the file's columns, e.g.
+``{"post_id": "message_id", "created_at": "timestamp", "text": "message"}``. Keys (:data:`MAPPING_KEYS`):
+
+* required: ``post_id``; ``created_at`` (times through :func:`ioscope.timeparse.parse_time`, naive
+  values read in ``options.tz``). Map ``created_at`` to ``""`` to state that the file has no time
+  column: posts then get a NULL time and the flag ``created_at_missing``;
+* optional post columns: ``account_id``, ``account_handle``, ``text``, ``lang``, ``kind``,
+  ``ref_post_id``, ``ref_account_id``, ``ref_account_handle``, ``urls``, ``hashtags``, ``mentions``,
+  ``like_count``, ``share_count``, ``reply_count``, ``quote_count``, ``view_count``, ``platform`` (a
+  per-row platform column; ``options.platform`` wins; default ``"generic"``);
+* relation columns, one per kind, whose non-empty value is the referenced post:
+  ``repost_of_post_id``, ``quote_of_post_id``, ``reply_to_post_id`` (checked in that order; they set
+  ``kind`` and ``ref_post_id``; e.g. twarc-csv's ``referenced_tweets.retweeted.id``, case 05);
+* account columns: ``display_name``, ``followers``, ``following``.
+
+A key that is not in this list, or a column the file lacks, raises ConfigError naming it (a typo is an
+error, never a silently empty column). Without a mapping, common names are tried
+(:data:`DEFAULT_NAMES`, case-insensitive) and ConfigError lists the header when no post ID or time
+column is found. ``kind`` values are normalised (``retweet``/``RT``/``share`` -> ``repost``, ...); an
+unknown kind quarantines the row. Without kind or relation columns every post is ``original``.
+List cells (``urls``, ``hashtags``, ``mentions``) may be JSON or Python lists (``["a","b"]``,
+``['a', 'b']``, ``[a, b]``) or separated by whitespace, ``|`` or ``,`` (URLs: ``,`` only before a new
+``http``, so a comma inside a URL survives); ``#``/``@`` signs are dropped. Without a list column,
+hashtags, mentions and URLs are extracted from the text. IDs are kept as strings (:mod:`ioscope.ids`).
+
+CSV reading (:class:`CsvRecords`, shared with ``twitter-v1-csv`` and ``ira-csv``): ``utf-8-sig`` (a BOM
+never sticks to a header, case 14), quoted newlines kept (case 12), each record checked alone: invalid
+UTF-8 or the wrong number of fields quarantines that record, not the file; NUL bytes are removed and the
+row flagged ``had_nul`` (case 12). ``source_line`` is the physical line where the record starts (the
+header is line 1), so a quarantined record can be found with an editor.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ioscope.errors import ConfigError, SourceError
+from ioscope.ids import clean_id, parse_count
+from ioscope.sources.base import Bad, Record, Source, SourceOptions
+from ioscope.sources.registry import register
+from ioscope.textnorm import extract_hashtags, extract_mentions, nfc, normalize_lang, strip_bidi
+from ioscope.timeparse import parse_time, zone
+from ioscope.urls import extract_urls, is_platform_permalink, link_domains
+
+FIELD_SIZE_LIMIT = 1 << 30
+"""Largest CSV field accepted, in characters (the stdlib default of 131,072 is too small for flattened
+tweets; raised process-wide, once)."""
+
+POST_KEYS = ("post_id", "created_at", "account_id", "account_handle", "text", "lang", "kind", "ref_post_id",
+             "ref_account_id", "ref_account_handle", "urls", "hashtags", "mentions", "like_count",
+             "share_count", "reply_count", "quote_count", "view_count", "platform")
+RELATION_KEYS = {"repost_of_post_id": "repost", "quote_of_post_id": "quote", "reply_to_post_id": "reply"}
+ACCOUNT_KEYS = ("display_name", "followers", "following")
+MAPPING_KEYS = POST_KEYS + tuple(RELATION_KEYS) + ACCOUNT_KEYS
+"""Every key a mapping may use."""
+
+DEFAULT_NAMES: dict[str, tuple[str, ...]] = {
+    "post_id": ("post_id", "id_str", "id", "tweet_id", "tweetid", "message_id", "status_id"),
+    "created_at": ("created_at", "timestamp", "date", "datetime", "published_at", "publish_date",
+                   "tweet_time", "time"),
+    "account_id": ("account_id", "user_id", "userid", "author_id", "user_id_str"),
+    "account_handle": ("account_handle", "screen_name", "username", "handle", "user_screen_name",
+                       "author.username"),
+    "text": ("text", "content", "message", "full_text", "tweet_text", "body"),
+    "lang": ("lang", "language", "tweet_language"),
+    "urls": ("urls", "expanded_urls", "links"),
+    "hashtags": ("hashtags",),
+    "mentions": ("mentions", "user_mentions"),
+    "like_count": ("like_count", "likes", "favorite_count"),
+    "share_count": ("share_count", "retweet_count", "shares"),
+    "reply_count": ("reply_count",),
+    "quote_count": ("quote_count",),
+    "repost_of_post_id": ("repost_of_post_id", "repost_id", "retweet_id", "retweet_tweetid",
+                          "retweeted_status_id", "referenced_tweets.retweeted.id"),
+    "quote_of_post_id": ("quote_of_post_id", "quoted_tweet_tweetid", "quoted_status_id",
+                         "referenced_tweets.quoted.id"),
+    "reply_to_post_id": ("reply_to_post_id", "reply_id", "in_reply_to_status_id", "in_reply_to_tweetid",
+                         "referenced_tweets.replied_to.id"),
+    "ref_account_id": ("ref_account_id", "in_reply_to_user_id", "in_reply_to_userid"),
+}
+"""Column names tried, in order, when no mapping is given."""
+
+KIND_NAMES = {
+    "original": "original", "post": "original", "tweet": "original", "status": "original", "": "original",
+    "repost": "repost", "retweet": "repost", "retweeted": "repost", "rt": "repost", "r": "repost",
+    "share": "repost", "shared": "repost", "reblog": "repost", "boost": "repost", "forward": "repost",
+    "quote": "quote", "quoted": "quote", "quote_tweet": "quote", "q": "quote",
+    "reply": "reply", "replied_to": "reply", "comment": "reply",
+}
+"""Kind values accepted (lower-cased, stripped) and the canonical kind each stands for."""
+
+_LIST_SPLIT = re.compile(r"[\s|,]+")
+_URL_SPLIT = re.compile(r"[\s|]+|,\s*(?=https?://)", re.IGNORECASE)
+
+
+class CsvRecords:
+    """The records of one CSV file, read with the stdlib ``csv`` module.
+
+    Use as a context manager: ``with CsvRecords(source, path) as recs: recs.header; for item in recs``.
+    ``header``: column names (BOM, surrounding spaces and quotes removed). Iterating yields, per
+    record, ``(line, cells, had_nul)`` or a :class:`Bad`: ``line`` is the physical line where the record
+    starts; ``cells`` has exactly ``len(header)`` strings (NUL bytes removed, ``had_nul`` then True).
+    Blank lines are skipped. Raises SourceError when the file has no header line.
+    """
+
+    def __init__(self, source: Source, path: Path, delimiter: str | None = None):
+        self.source, self.path, self.delimiter = source, Path(path), delimiter
+        self.header: list[str] = []
+
+    def __enter__(self) -> CsvRecords:
+        if csv.field_size_limit() < FIELD_SIZE_LIMIT:
+            csv.field_size_limit(FIELD_SIZE_LIMIT)
+        self._bin = self.source.open_binary(self.path)
+        self._text = io.TextIOWrapper(self._bin, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        first, skipped = "", 0
+        for first in self._text:
+            if first.strip():
+                break
+            skipped += 1
+        if not first.strip():
+            self.close()
+            raise SourceError(self.path, "no header line (empty CSV file)")
+        delimiter = self.delimiter or _guess_delimiter(first)
+        self._reader = csv.reader(_chain(first, self._text), delimiter=delimiter)
+        self.header = [h.strip().lstrip("\ufeff").strip().strip('"').strip() for h in next(self._reader)]
+        self._header_lines = self._reader.line_num + skipped
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the file (idempotent)."""
+        if hasattr(self, "_text"):
+            self._text.close()  # closes the binary file under it too
+        else:
+            self._bin.close()
+
+    def __iter__(self) -> Iterator[tuple[int, list[str], bool] | Bad]:
+        reader, width = self._reader, len(self.header)
+        last, offset = self._header_lines, self._header_lines - reader.line_num
+        while True:
+            start = last + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                last = reader.line_num + offset
+                yield Bad(start, f"CSV syntax error: {exc}", "")
+                continue
+            last = reader.line_num + offset
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            joined = "".join(row)
+            if not joined.isascii():
+                try:
+                    joined.encode("utf-8")
+                except UnicodeEncodeError as exc:
+                    yield Bad(start, f"invalid UTF-8 in the record (near character {exc.start + 1})",
+                              _raw(row, reader.dialect))
+                    continue
+            if len(row) != width:
+                yield Bad(start, f"{len(row)} fields, {width} expected (columns shifted or a quote missing)",
+                          _raw(row, reader.dialect))
+                continue
+            if "\x00" in joined:
+                yield start, [c.replace("\x00", "") for c in row], True
+            else:
+                yield start, row, False
+
+
+def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
+    yield first
+    yield from rest
+
+
+def _guess_delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] > 0 else ","
+
+
+def _raw(row: list[str], dialect: Any) -> str:
+    out = io.StringIO()
+    csv.writer(out, dialect=dialect, lineterminator="").writerow(row)
+    return out.getvalue().encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _handle(value: str | None) -> str | None:
+    return (value.lstrip("@＠") or None) if value else None
+
+
+def parse_list(value: str | None, *, urls: bool = False) -> list[str]:
+    """A list cell as a list of non-empty strings (see the module docstring for the accepted shapes).
+    ``urls=True`` splits on commas only before ``http(s)://``. Never raises."""
+    if value is None:
+        return []
+    s = value.strip()
+    if not s:
+        return []
+    if s[0] == "[" and s[-1] == "]":
+        for parse in (json.loads, ast.literal_eval):
+            try:
+                parsed = parse(s)
+            except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+                continue
+            if isinstance(parsed, list):
+                return [str(x).strip() for x in parsed if x is not None and str(x).strip()]
+        s = s[1:-1]
+        parts = [p.strip().strip("'\"") for p in s.split(",")]
+        return [p for p in parts if p]
+    return [p for p in (_URL_SPLIT if urls else _LIST_SPLIT).split(s) if p]
+
+
+def resolve_mapping(mapping: dict[str, str] | None, header: list[str], path: Path) -> dict[str, int | None]:
+    """Validate a mapping against ``header`` and return canonical key -> column index (None: stated
+    absent with ``""``). Without a mapping, :data:`DEFAULT_NAMES` are tried. Raises ConfigError for an
+    unknown key, a column the file lacks, or a missing post ID/time column."""
+    index = {name: i for i, name in enumerate(header)}
+    if mapping:
+        unknown = sorted(set(mapping) - set(MAPPING_KEYS))
+        if unknown:
+            raise ConfigError(f"{path}: unknown mapping key(s) {', '.join(map(repr, unknown))}; "
+                              f"known keys: {', '.join(MAPPING_KEYS)}")
+        resolved: dict[str, int | None] = {}
+        for key, column in mapping.items():
+            if column == "" or column is None:
+                resolved[key] = None
+            elif column in index:
+                resolved[key] = index[column]
+            else:
+                raise ConfigError(f"{path}: mapping {key!r} names column {column!r}, which the file lacks; "
+                                  f"columns: {', '.join(header)}")
+    else:
+        lower = {name.lower(): i for i, name in reversed(list(enumerate(header)))}
+        resolved = {}
+        for key, names in DEFAULT_NAMES.items():
+            for name in names:
+                if name in lower:
+                    resolved[key] = lower[name]
+                    break
+    for key in ("post_id", "created_at"):
+        if key not in resolved or (key == "post_id" and resolved[key] is None):
+            how = "give a mapping" if not mapping else f"add {key!r} to the mapping"
+            raise ConfigError(f"{path}: no {key} column found ({how}; map created_at to \"\" if the file "
+                              f"has no time); columns: {', '.join(header)}")
+    return resolved
+
+
+@register
+class GenericCsv(Source):
+    """Posts from any CSV through a column mapping (see the module docstring)."""
+
+    name = "csv"
+    platform = "generic"
+    description = "any CSV of posts, through a column mapping (options.mapping) or common column names"
+
+    def sniff(self, path: Path, head: bytes) -> float:
+        """0.1 for a ``.csv``/``.tsv`` file (a fallback: specific CSV formats score higher), else 0."""
+        return 0.1 if Path(path).suffix.lower() in (".csv", ".tsv") else 0.0
+
+    def read(self, path: Path, options: SourceOptions) -> Iterator[Record | Bad]:
+        """Yield a Record (one post, and its account when ``account_id`` is mapped) or a Bad per CSV
+        record. Raises ConfigError for a bad mapping or ``options.tz``, SourceError for an empty file."""
+        try:
+            zone(options.tz)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+        delimiter = "\t" if Path(path).suffix.lower() == ".tsv" else None
+        with CsvRecords(self, path, delimiter) as records:
+            cols = resolve_mapping(options.mapping, records.header, Path(path))
+            for item in records:
+                if isinstance(item, Bad):
+                    yield item
+                    continue
+                line, cells, had_nul = item
+                yield self._row(line, cells, had_nul, cols, options)
+
+    def _row(self, line: int, cells: list[str], had_nul: bool, cols: dict[str, int | None],
+             options: SourceOptions) -> Record | Bad:
+        def get(key: str) -> str | None:  # the stripped cell of a mapped key; None when absent or empty
+            i = cols.get(key)
+            return (cells[i].strip() or None) if i is not None else None
+
+        flags = ["had_nul"] if had_nul else []
+        post_id, f = clean_id(get("post_id"), field="post_id")
+        if post_id is None:
+            return Bad(line, "empty post_id", _raw(cells, csv.excel))
+        flags += f
+        created = None
+        if cols.get("created_at") is None:
+            flags.append("created_at_missing")
+        else:
+            raw_time = get("created_at")
+            if raw_time is None:
+                return Bad(line, "empty created_at", _raw(cells, csv.excel))
+            try:
+                created = parse_time(raw_time, tz=options.tz)
+            except ValueError as exc:
+                return Bad(line, f"bad created_at: {exc}", _raw(cells, csv.excel))
+        platform = options.platform or get("platform") or "generic"
+        text = get("text")
+        text = nfc(cells[cols["text"]]) if text is not None else None
+        kind_raw = get("kind")
+        kind = KIND_NAMES.get((kind_raw or "").strip().lower()) if kind_raw is not None else None
+        if kind_raw is not None and kind is None:
+            return Bad(line, f"unknown kind {kind_raw!r} (expected one of original, repost, quote, reply)",
+                       _raw(cells, csv.excel))
+        ref_post_id, f = clean_id(get("ref_post_id"), field="ref_post_id")
+        flags += f
+        for key, relation in RELATION_KEYS.items():
+            rel_id, f = clean_id(get(key), field="ref_post_id")
+            if rel_id is not None:
+                kind, ref_post_id = kind or relation, ref_post_id or rel_id
+                flags += f
+                break
+        account_id, f = clean_id(get("account_id"), field="account_id")
+        ref_account_id, f2 = clean_id(get("ref_account_id"), field="ref_account_id")
+        flags += f + f2
+        urls = parse_list(get("urls"), urls=True) if "urls" in cols else extract_urls(text)
+        urls = [u for u in dict.fromkeys(urls) if not is_platform_permalink(u, platform)]
+        hashtags = parse_list(get("hashtags")) if "hashtags" in cols else extract_hashtags(text)
+        mentions = parse_list(get("mentions")) if "mentions" in cols else extract_mentions(text)
+        post = {
+            "platform": platform, "post_id": post_id, "account_id": account_id,
+            "account_handle": _handle(get("account_handle")), "created_at": created, "text": text,
+            "lang": normalize_lang(get("lang")), "kind": kind or "original", "ref_post_id": ref_post_id,
+            "ref_account_id": ref_account_id, "ref_account_handle": _handle(get("ref_account_handle")),
+            "urls": urls, "domains": link_domains(urls),
+            "hashtags": [nfc(strip_bidi(h)).lstrip("#＃") for h in hashtags if h.lstrip("#＃")],
+            "mentions": [m.lstrip("@＠") for m in mentions if m.lstrip("@＠")],
+            "like_count": parse_count(get("like_count")), "share_count": parse_count(get("share_count")),
+            "reply_count": parse_count(get("reply_count")), "quote_count": parse_count(get("quote_count")),
+            "view_count": parse_count(get("view_count")), "collected": True,
+            "flags": list(dict.fromkeys(flags)),
+        }
+        accounts = []
+        if account_id is not None:
+            accounts.append({
+                "platform": platform, "account_id": account_id, "handle": post["account_handle"],
+                "display_name": get("display_name"), "followers": parse_count(get("followers")),
+                "following": parse_count(get("following")), "last_seen_at": created,
+            })
+        return Record(line=line, posts=[post], accounts=accounts)

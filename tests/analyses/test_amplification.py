@@ -1,0 +1,163 @@
+"""Amplification on the hand-written scenario of conftest.py (see its docstring for every post)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from ioscope.analyses.amplification import Amplification
+from ioscope.errors import AnalysisError
+
+
+def _rows(df: pd.DataFrame, cols: list[str]) -> list[tuple]:
+    return [tuple(None if not isinstance(v, list) and pd.isna(v) else v for v in row)
+            for row in df[cols].itertuples(index=False)]
+
+
+MATRIX = ["n_amplifications", "n_amplifiers", "n_amplified_accounts"]
+
+
+def test_country_matrix(scenario_store):
+    t = Amplification().run(scenario_store).tables["country_matrix"]
+    assert _rows(t, ["amplifier_country", "amplified_country", *MATRIX]) == [
+        # 3 CN embassies (2, 3, 4) repost the CN spokesperson's post 100
+        ("CN", "CN", 3, 3, 1),
+        # CN embassy 2 reposts RU post 200 (201); CN embassy 3 replies to it (202, whose ref account
+        # is missing and is taken from post 200's author, 5) -> 2 amplifications by 2 accounts
+        ("CN", "RU", 2, 2, 1),
+        # 1 RU account quotes post 100 (104)
+        ("RU", "CN", 1, 1, 1),
+        # the untracked reply 105 has no country: not in the matrix; self-repost 107 excluded
+    ]
+
+
+def test_group_matrix(scenario_store):
+    t = Amplification().run(scenario_store).tables["group_matrix"]
+    assert _rows(t, ["amplifier_type", "amplified_type", *MATRIX]) == [
+        ("embassy", "official", 3, 3, 1),       # 101, 102, 103
+        ("embassy", "state_media", 2, 2, 1),    # 201, 202
+        ("state_media", "official", 1, 1, 1),   # 104
+    ]
+
+
+def test_top_posts(scenario_store):
+    t = Amplification().run(scenario_store).tables["top_posts"]
+    first = t.iloc[0]
+    assert list(t["post_id"]) == ["100", "200"]
+    # post 100 amplified by accounts 2, 3, 4 (reposts), 5 (quote), 6 (reply): 5 accounts, 4 tracked;
+    # account 1's self-repost 107 does not count
+    assert (first.n_amplifiers, first.n_tracked_amplifiers) == (5, 4)
+    assert (first.n_reposts, first.n_quotes, first.n_replies) == (3, 1, 1)
+    assert first.tracked_amplifier_handles == ["EmbCN_A", "EmbCN_B", "EmbCN_C", "RUmedia"]
+    # lags 60, 120, 300, 600, 1200 s -> median 300 s
+    assert first.median_lag_s == 300.0
+    # first amplification 101 at 10:01 (the self-repost at 10:00:30 is not one)
+    assert first.first_amplified_at == pd.Timestamp("2024-03-01 10:01", tz="UTC")
+    assert (first.handle, first.country, first.actor_type) == ("SpoxCN", "CN", "official")
+    assert first.permalink == "https://x.com/SpoxCN/status/100"
+    assert (first.like_count, first.share_count) == (50, 4)
+    assert first.text == "Hello <script>alert(1)</script> #Truth"   # raw in the table; escaped in HTML
+    second = t.iloc[1]
+    # post 200: repost 201 (+3600 s) and reply 202 (+7200 s) -> median 5400 s; both tracked
+    assert (second.n_amplifiers, second.n_tracked_amplifiers, second.median_lag_s) == (2, 2, 5400.0)
+    assert pd.isna(second.like_count)   # not collected -> NULL, not 0
+
+
+def test_top_posts_evidence_lists_every_amplifying_post(scenario_store):
+    t = Amplification().run(scenario_store).tables["top_posts_evidence"]
+    cols = ["rank", "ref_post_id", "post_id", "handle", "country", "actor_type", "kind", "lag_s"]
+    assert _rows(t, cols) == [
+        # ordered by time within each top post; 107 (self-repost) is not evidence
+        (1, "100", "101", "EmbCN_A", "CN", "embassy", "repost", 60.0),
+        (1, "100", "102", "EmbCN_B", "CN", "embassy", "repost", 120.0),
+        (1, "100", "104", "RUmedia", "RU", "state_media", "quote", 300.0),
+        (1, "100", "103", "EmbCN_C", "CN", "embassy", "repost", 600.0),
+        (1, "100", "105", "random_user", None, None, "reply", 1200.0),
+        (2, "200", "201", "EmbCN_A", "CN", "embassy", "repost", 3600.0),
+        (2, "200", "202", "EmbCN_B", "CN", "embassy", "reply", 7200.0),
+    ]
+    assert t.iloc[0].permalink == "https://x.com/EmbCN_A/status/101"
+
+
+def test_account_edges_and_self_amplification_excluded(scenario_store):
+    result = Amplification().run(scenario_store)
+    t = result.tables["account_edges"]
+    pairs = set(zip(t["amplifier_id"], t["amplified_id"], t["kind"], strict=False))
+    # 7 amplifications, each its own (amplifier, amplified, kind): no 1 -> 1 edge
+    assert pairs == {("2", "1", "repost"), ("3", "1", "repost"), ("4", "1", "repost"),
+                     ("5", "1", "quote"), ("6", "1", "reply"), ("2", "5", "repost"),
+                     ("3", "5", "reply")}
+    assert t["n_posts"].tolist() == [1] * 7
+    untracked = t[t["amplifier_id"] == "6"].iloc[0]
+    assert untracked.amplifier_handle == "random_user"
+    assert pd.isna(untracked.amplifier_country) and pd.isna(untracked.amplifier_type)
+    assert (untracked.amplified_country, untracked.amplified_type) == ("CN", "official")
+    assert result.summary == {
+        "n_amplifications": 7,          # 101-105, 201, 202
+        "n_amplifiers": 5,              # accounts 2-6
+        "n_amplified_accounts": 2,      # 1 and 5
+        "n_self_amplifications": 1,     # 107
+        "n_unresolved": 0,              # 202's missing ref account was resolved from post 200
+        "top_post_id": "100",
+    }
+
+
+def test_graph(scenario_store):
+    g = Amplification().run(scenario_store).graphs["amplification"]
+    # nodes: accounts 1-6 (7 only wrote a context post); 7 edges as above
+    assert sorted(g.nodes) == [f"twitter:{i}" for i in range(1, 7)]
+    assert g.number_of_edges() == 7
+    assert g.nodes["twitter:6"] == {"label": "random_user", "platform": "twitter", "account_id": "6",
+                                    "country": "", "actor_type": "untracked", "overt": False,
+                                    "tracked": False}
+    assert g.nodes["twitter:4"]["label"] == "EmbCN_C" and g.nodes["twitter:4"]["tracked"] is True
+    e = g.edges["twitter:5", "twitter:1"]
+    assert (e["weight"], e["n_repost"], e["n_quote"], e["n_reply"]) == (1, 0, 1, 0)
+    assert not g.has_edge("twitter:1", "twitter:1")
+    for _, attrs in g.nodes(data=True):
+        assert None not in attrs.values()
+
+
+def test_kinds_parameter(scenario_store):
+    result = Amplification(kinds=("repost",)).run(scenario_store)
+    t = result.tables["country_matrix"]
+    # reposts only: 101-103 (CN -> CN) and 201 (CN -> RU); quote 104 and reply 202 drop out
+    assert _rows(t, ["amplifier_country", "amplified_country", "n_amplifications"]) == [
+        ("CN", "CN", 3), ("CN", "RU", 1)]
+    assert result.summary["n_self_amplifications"] == 1   # 107 is a self-repost
+    assert result.params == {"top_n": 20, "kinds": ("repost",)}
+
+
+def test_top_n(scenario_store):
+    tables = Amplification(top_n=1).run(scenario_store).tables
+    assert tables["top_posts"]["post_id"].tolist() == ["100"]
+    assert set(tables["top_posts_evidence"]["ref_post_id"]) == {"100"}   # 5 posts of rank 1 only
+    assert len(tables["top_posts_evidence"]) == 5
+
+
+def test_context_and_unresolved_posts_are_not_amplification(make_store, scenario):
+    post, T0 = scenario.post, scenario.T0
+
+    rows = [
+        post("1", "1", text="orig"),
+        # a repost seen only embedded in another record (collected=false) is not an amplification
+        post("2", "2", "repost", T0 + dt.timedelta(seconds=5), ref=("1", "1"), collected=False),
+        # a reply to a post that is not in the store and without a ref account: unresolved
+        post("3", "3", "reply", T0 + dt.timedelta(seconds=9), ref=("404", None)),
+        # a quote of a post not in the store, but with its author: counted, lag unknown
+        post("4", "3", "quote", T0 + dt.timedelta(seconds=9), ref=("405", "1")),
+    ]
+    result = Amplification().run(make_store(rows))
+    assert result.summary["n_amplifications"] == 1
+    assert result.summary["n_unresolved"] == 1
+    top = result.tables["top_posts"].iloc[0]
+    assert top.post_id == "405" and top.account_id == "1" and pd.isna(top.median_lag_s)
+
+
+@pytest.mark.parametrize("params", [{"top_n": 0}, {"kinds": ()}, {"kinds": ("like",)},
+                                    {"kinds": ("repost", "original")}])
+def test_bad_params_raise_analysis_error(scenario_store, params):
+    with pytest.raises(AnalysisError, match="amplification"):
+        Amplification(**params).run(scenario_store)

@@ -27,7 +27,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(highlight=False)
+# Piped output gets 120 columns rather than rich's default 80, so the ingest table stays readable.
+console = Console(highlight=False, width=None if Console().is_terminal else 120)
 err_console = Console(stderr=True, highlight=False)
 
 DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB store file [env IOSCOPE_DB].",

@@ -197,7 +197,8 @@ class Store:
             f"""CREATE OR REPLACE TEMP TABLE stg_accounts_d AS
                 SELECT {acols} FROM stg_accounts WHERE account_id IS NOT NULL
                 QUALIFY row_number() OVER (PARTITION BY platform, account_id
-                                           ORDER BY last_seen_at DESC NULLS LAST) = 1"""
+                                           ORDER BY last_seen_at DESC NULLS LAST,
+                                                    followers DESC NULLS LAST, handle) = 1"""
         )
         con.execute(
             """DELETE FROM accounts WHERE (platform, account_id) IN (

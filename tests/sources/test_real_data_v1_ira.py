@@ -8,7 +8,6 @@ keyword files); IRA 59 per-author files, 242,500 rows, none malformed.
 from __future__ import annotations
 
 import csv
-import time
 from collections import Counter
 
 import pytest
@@ -71,10 +70,8 @@ def test_ira_per_author_files(shared_data, tmp_path):
         pytest.skip(f"{IRA} is absent")
     rows = list(csv_rows(files))
     assert (len(files), len(rows)) == (59, 242500)
-    started = time.process_time()  # CPU time: the wall clock depends on other load
     with Store(tmp_path / "s.duckdb") as store:
         rep = ingest(store, files)
-        seconds = time.process_time() - started
         assert {f.format for f in rep.files} == {"ira-csv"}
         stored, dup, bad = rep.total("n_stored"), rep.total("n_duplicate"), rep.total("n_quarantined")
         assert stored + dup + bad == len(rows) == 242500
@@ -90,4 +87,3 @@ def test_ira_per_author_files(shared_data, tmp_path):
         again = ingest(store, files[:1]).files[0]
         assert again.n_stored == 0 and again.n_duplicate == again.n_read
         assert store.counts()["posts"] == before["posts"]
-    assert seconds < 60, f"IRA ingest took {seconds:.1f}s of CPU"

@@ -51,13 +51,22 @@ def detect(path: Path) -> Source:
         raise SourceError(path, f"cannot open: {exc.strerror or exc}") from exc
     if not head.strip():
         raise FormatDetectionError(path, "file is empty")
-    scored = sorted(((cls().sniff(path, head), name) for name, cls in _SOURCES.items()), reverse=True)
+    scored = sorted(((_score(cls, path, head), name) for name, cls in _SOURCES.items()), reverse=True)
     best_score, best = scored[0] if scored else (0.0, "")
     if best_score <= 0:
         raise FormatDetectionError(
             path, f"format not recognised; pass --format (one of: {', '.join(sorted(_SOURCES))})"
         )
     return _SOURCES[best]()
+
+
+def _score(cls: type[Source], path: Path, head: bytes) -> float:
+    """A source's sniff score; a sniff that fails on odd bytes counts as "not mine" (0), so one
+    source's bug cannot stop detection for every file."""
+    try:
+        return float(cls().sniff(path, head))
+    except (ValueError, TypeError, LookupError, UnicodeError, OSError):
+        return 0.0
 
 
 def _load_builtins() -> None:

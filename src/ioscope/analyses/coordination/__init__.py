@@ -95,7 +95,7 @@ class Coordination(Analysis):
                  min_actions: int = 2, min_coactions: int = 2, p_value: float | None = 0.01,
                  n_null: int = 99, min_cosine: float | None = 0.1,
                  strong_cosine: float | None = 0.8, weight: str = "tfidf",
-                 weight_percentile: float | None = None, resolution: float = 0.05, seed: int = 0,
+                 weight_percentile: float | None = None, resolution: float = 0.02, seed: int = 0,
                  max_pairs_per_action: int = 200, min_text_chars: int = 20,
                  near_text_threshold: float = 0.6, shingle_chars: int = 5, min_cluster_size: int = 2,
                  max_evidence_per_edge: int = 100, timeline_bin_s: float = 3600.0,
@@ -126,7 +126,6 @@ class Coordination(Analysis):
     def run(self, store: Store) -> Result:
         """Detect coordination in ``store``; returns a Result (tables, graph and summary above)."""
         behaviours, plan = params.validate(self)
-        params.check_int("top_n", self.top_n, 1)
         con = store.con.cursor()
         try:
             return self._run(con, behaviours, plan)

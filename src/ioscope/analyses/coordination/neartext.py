@@ -9,14 +9,14 @@ hashed with CRC-32 so signatures are the same in every process and run) and look
 banding index (:func:`lsh_bands`); a candidate is accepted when the estimated Jaccard similarity (share
 of equal signature values) is at least ``threshold``.
 
-Grouping is *leader* clustering in time order: the earliest text starts a group; each later text joins
-the group of the most similar earlier group leader whose estimated Jaccard similarity is at least
-``threshold``, or starts its own group. Every member is therefore within ``threshold`` of its group's
-leader (no single-linkage chains that drift from one text to an unrelated one). The object of a post
-is its group's leader text.
+Grouping runs in time order: each text joins the group of the most similar *earlier* text whose
+estimated Jaccard similarity is at least ``threshold``, or starts a group of its own; the object of a
+post is its group's first text. Every text is thus linked to its group by a verified near-duplicate
+link (edits such as a swapped word, punctuation, an emoji or a leading mention), though two variants
+of one template may differ more from each other than from the variant that links them.
 
 Cost: one MinHash and one index lookup per *distinct* text (about 10k texts per second on one core);
-the index holds group leaders only, so pairs of texts are never enumerated, even for a template
+an index bucket keeps at most 64 texts, so pairs of texts are never enumerated, even for a template
 posted in 50,000 variants. Method: Broder 1997 (MinHash), Leskovec, Rajaraman & Ullman,
 *Mining of Massive Datasets* ch. 3 (LSH banding); CooRTweet's ``detect_similar_text`` uses the same
 MinHash/LSH approach with word n-grams.
@@ -62,12 +62,12 @@ def lsh_bands(num_perm: int, threshold: float) -> tuple[int, int]:
 
 
 def group_texts(texts: list[str], threshold: float, shingle_chars: int, num_perm: int,
-                seed: int) -> list[int]:
+                seed: int, max_bucket: int = 64) -> list[int]:
     """Leader index (into ``texts``) of each text's near-duplicate group; ``texts`` in time order.
 
-    Signatures: datasketch ``MinHash.bulk``. Index: LSH banding over the signatures of group leaders
-    only (band keys computed with numpy for all texts at once), so a bucket never holds more than one
-    entry per group however many variants a group has, and each lookup is a few dictionary reads.
+    Signatures: datasketch ``MinHash.bulk``. Index: LSH banding (band keys computed with numpy for all
+    texts at once); a bucket keeps its first ``max_bucket`` texts only, so one lookup compares at most
+    ``bands × max_bucket`` signatures however many variants a template has.
     """
     try:
         from datasketch import MinHash
@@ -96,12 +96,13 @@ def group_texts(texts: list[str], threshold: float, shingle_chars: int, num_perm
         if cands:
             idx = np.fromiter(sorted(cands), dtype=np.int64, count=len(cands))
             sims = (sig[idx] == sig[i]).mean(axis=1)
-            k = int(np.argmax(sims))  # first maximum: the earliest leader among equals
+            k = int(np.argmax(sims))  # first maximum: the earliest text among equals
             if sims[k] >= threshold:
-                leader[i] = int(idx[k])
-                continue
+                leader[i] = leader[int(idx[k])]
         for j in range(b):
-            buckets[j].setdefault(row[j], []).append(i)
+            bucket = buckets[j].setdefault(row[j], [])
+            if len(bucket) < max_bucket:
+                bucket.append(i)
     return leader
 
 

@@ -121,4 +121,7 @@ def validate(a: Any) -> tuple[tuple[str, ...], dict[str, list[float | str]]]:
     check_int("max_evidence_per_edge", a.max_evidence_per_edge, 1)
     check_float("timeline_bin_s", a.timeline_bin_s, 0.0, math.inf, lo_open=True)
     check_float("sync_min_cosine", a.sync_min_cosine, 0.0, 1.0)
+    check_int("top_n", a.top_n, 1)
+    if not isinstance(a.attach, bool):
+        raise _err(f"attach must be true or false, got {a.attach!r}")
     return behaviours, plan

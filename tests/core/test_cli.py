@@ -1,0 +1,61 @@
+"""The command line as a user runs it: real entry point, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+
+EXE = [sys.executable, "-m", "ioscope.cli"]
+
+TWEET = {
+    "created_at": "Thu Mar 12 14:37:05 +0000 2020", "id": 1238111778953258507,
+    "id_str": "1238111778953258507", "full_text": "Hello [bold]world[/bold] \x1b[31mred",
+    "user": {"id_str": "42", "screen_name": "spox"}, "entities": {}, "lang": "en",
+}
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([*EXE, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def test_missing_file_is_one_line_error(tmp_path):
+    r = run("ingest", "nope.jsonl", "--db", "s.duckdb", cwd=tmp_path)
+    assert r.returncode == 1
+    assert r.stderr.strip().splitlines() == ["error: nope.jsonl: no such file"]
+
+
+def test_unknown_format_is_an_error(tmp_path):
+    (tmp_path / "a.jsonl").write_bytes(orjson.dumps(TWEET) + b"\n")
+    r = run("ingest", "a.jsonl", "--format", "twiter", cwd=tmp_path)
+    assert r.returncode == 1 and "unknown format 'twiter'" in r.stderr
+
+
+def test_ingest_summary_and_idempotency(tmp_path):
+    lines = [orjson.dumps(TWEET), b"{not json", orjson.dumps(dict(TWEET, id_str="2", id=2))]
+    (tmp_path / "a.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+    r = run("ingest", "a.jsonl", "--db", "s.duckdb", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    # 3 records: 2 stored, the broken middle line quarantined.
+    assert "2 posts collected" in r.stdout and "1 quarantined" in r.stdout
+    r = run("ingest", "a.jsonl", "--db", "s.duckdb", cwd=tmp_path)
+    assert "2 posts collected" in r.stdout and "1 quarantined" in r.stdout
+
+
+def test_strict_fails_and_rolls_back(tmp_path):
+    (tmp_path / "a.jsonl").write_bytes(orjson.dumps(TWEET) + b"\n{broken\n")
+    r = run("ingest", "a.jsonl", "--db", "s.duckdb", "--strict", cwd=tmp_path)
+    assert r.returncode == 1 and "a.jsonl:2:" in r.stderr
+    from ioscope.store import Store
+
+    with Store(tmp_path / "s.duckdb") as s:
+        assert s.counts()["posts"] == 0  # the file's transaction was rolled back
+
+
+def test_formats_lists_sources(tmp_path):
+    r = run("formats", cwd=tmp_path)
+    assert r.returncode == 0
+    for name in ("twitter-v1", "twitter-v1-csv", "ira-csv", "csv", "twitter-v2", "telegram-json"):
+        assert name in r.stdout

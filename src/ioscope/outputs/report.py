@@ -15,6 +15,7 @@ Long tables show their first rows and say how many more are in the exported Parq
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import math
 import re
 from collections.abc import Callable
@@ -132,6 +133,22 @@ def _env() -> Environment:
                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
+def charts_for(analysis: str) -> dict[str, Callable[[pd.DataFrame], go.Figure]]:
+    """Chart functions of one analysis, table name -> function(table) -> Figure: the built-in
+    :data:`CHARTS`, plus the ``CHARTS`` dict of module ``ioscope.outputs.charts_<analysis>`` when that
+    module exists (so a new analysis adds its charts without editing this file)."""
+    found = {name: fn for (a, name), fn in CHARTS.items() if a == analysis}
+    if re.fullmatch(r"[a-z0-9_]+", analysis):
+        try:
+            module = importlib.import_module(f"ioscope.outputs.charts_{analysis}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"ioscope.outputs.charts_{analysis}":
+                raise
+        else:
+            found.update(getattr(module, "CHARTS", {}))
+    return found
+
+
 def _section_template(name: str) -> Template:
     names = ["sections/generic.html.j2"]
     if re.fullmatch(r"[a-z0-9_]+", name):
@@ -143,8 +160,7 @@ def _section(result: Result, max_rows: int) -> Markup:
     tables = {name: table_view(df, f"{result.name}_{name}.parquet", max_rows)
               for name, df in result.tables.items()}
     charts = {name: _chart_html(fn(result.tables[name]), f"{result.name}-{name}")
-              for (analysis, name), fn in CHARTS.items()
-              if analysis == result.name and name in result.tables}
+              for name, fn in charts_for(result.name).items() if name in result.tables}
     context = {
         "name": result.name,
         "title": _title(result.name),

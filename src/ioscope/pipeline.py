@@ -44,7 +44,7 @@ def store_summary(store: Store) -> dict:
     counts = store.counts()
     first, last = store.con.execute(
         "SELECT min(created_at), max(created_at) FROM posts WHERE collected"
-    ).fetchone()
+    ).fetchall()[0]
     return dict(counts, first_post_at=first, last_post_at=last, db=str(store.path))
 
 

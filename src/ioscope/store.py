@@ -94,7 +94,7 @@ class Store:
     def _migrate(self) -> None:
         con = self.con
         con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
-        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        row = _first(con.execute("SELECT value FROM meta WHERE key = 'schema_version'"))
         if row is None:
             con.execute(
                 "INSERT INTO meta VALUES ('schema_version', ?), ('created_by', ?)",
@@ -110,7 +110,7 @@ class Store:
 
     def _check_version(self) -> None:
         try:
-            row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            row = _first(self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'"))
         except duckdb.Error as exc:
             raise StoreError(f"{self.path}: not an ioscope store ({exc})") from exc
         if row is None or int(row[0]) != SCHEMA_VERSION:
@@ -127,7 +127,7 @@ class Store:
 
     def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
         """Run a query and return the first column of its first row (None when no row)."""
-        row = self.con.execute(sql, params or []).fetchone()
+        row = _first(self.con.execute(sql, params or []))
         return row[0] if row else None
 
     def counts(self) -> dict[str, int]:
@@ -174,14 +174,14 @@ class Store:
                 QUALIFY row_number() OVER (PARTITION BY platform, post_id
                                            ORDER BY collected DESC, source_line) = 1"""
         )
-        n_collected_rows = con.execute("SELECT count(*) FROM stg_posts WHERE collected").fetchone()[0]
+        n_collected_rows = _first(con.execute("SELECT count(*) FROM stg_posts WHERE collected"))[0]
         n_new, n_upgrade, n_context = con.execute(
             """SELECT
                  count(*) FILTER (WHERE s.collected AND p.post_id IS NULL),
                  count(*) FILTER (WHERE s.collected AND p.post_id IS NOT NULL AND NOT p.collected),
                  count(*) FILTER (WHERE NOT s.collected AND p.post_id IS NULL)
                FROM stg_posts_d s LEFT JOIN posts p USING (platform, post_id)"""
-        ).fetchone()
+        ).fetchall()[0]
         con.execute(
             """DELETE FROM posts WHERE (platform, post_id) IN (
                  SELECT (s.platform, s.post_id) FROM stg_posts_d s
@@ -211,7 +211,7 @@ class Store:
                 WHERE NOT EXISTS (SELECT 1 FROM accounts a
                                   WHERE a.platform = s.platform AND a.account_id = s.account_id)"""
         )
-        n_quarantined = con.execute("SELECT count(*) FROM stg_quarantine").fetchone()[0]
+        n_quarantined = _first(con.execute("SELECT count(*) FROM stg_quarantine"))[0]
         qcols = ", ".join(column_names("quarantine"))
         con.execute(
             f"""INSERT INTO quarantine SELECT {qcols} FROM stg_quarantine s
@@ -304,6 +304,13 @@ class Store:
     def _require_writable(self) -> None:
         if self.read_only:
             raise StoreError(f"{self.path}: store is open read-only")
+
+
+def _first(cursor: duckdb.DuckDBPyConnection) -> tuple | None:
+    """The first row of a result, reading the result to its end: DuckDB 2 refuses ``register`` on a
+    connection that still holds an unfinished result, which ``fetchone`` leaves behind."""
+    rows = cursor.fetchall()
+    return rows[0] if rows else None
 
 
 def utcnow() -> dt.datetime:

@@ -115,3 +115,13 @@ def test_actor_matching_by_id_then_handle(tmp_path):
         assert n == 3
         got = dict(s.con.execute("SELECT account_id, country FROM actor_accounts").fetchall())
         assert got == {"100": "CN", "200": "RU"}
+
+
+def test_register_works_right_after_open_and_scalar(tmp_path):
+    # DuckDB 2 refuses register() while a result is unfinished; opening and scalar() must not leave one.
+    import pandas as pd
+
+    with Store(tmp_path / "s.duckdb") as s:
+        s.scalar("SELECT 1")
+        s.con.register("frame", pd.DataFrame({"a": [1, 2]}))
+        assert s.scalar("SELECT sum(a) FROM frame") == 3

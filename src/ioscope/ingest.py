@@ -120,9 +120,11 @@ def _ingest_file(
     accounts: list[dict] = []
     bad: list[dict] = []
 
+    account_constants = {"source_format": source.name, "source_file": abs_path}
+
     def flush() -> None:
-        store.stage("posts", posts)
-        store.stage("accounts", accounts)
+        store.stage("posts", posts, provenance)
+        store.stage("accounts", accounts, account_constants)
         store.stage("quarantine", bad)
         posts.clear()
         accounts.clear()
@@ -142,7 +144,7 @@ def _ingest_file(
                     "reason": item.reason, "raw": item.raw[:RAW_LIMIT], "ingested_at": started_at,
                 })
             else:
-                _add_record(item, provenance, sha, posts, accounts)
+                _add_record(item, sha, posts, accounts)
             if len(posts) + len(bad) >= batch_size:
                 flush()
         flush()
@@ -160,13 +162,12 @@ def _ingest_file(
     return rep
 
 
-def _add_record(item: Record, provenance: dict, sha: str, posts: list, accounts: list) -> None:
+def _add_record(item: Record, sha: str, posts: list, accounts: list) -> None:
+    # The adapter's dicts are fresh per record: set the per-row provenance in place (no copies).
     for post in item.posts:
-        row = dict(post, **provenance, source_line=item.line)
-        if LOST_PRECISION_FLAG in (row.get("flags") or ()):
+        post["source_line"] = item.line
+        if LOST_PRECISION_FLAG in (post.get("flags") or ()):
             # Never deduplicate on an ID that lost precision: one row per input record (stable per file).
-            row["post_id"] = f"{row['post_id']}~{sha[:12]}:{item.line}"
-        posts.append(row)
-    for acc in item.accounts:
-        accounts.append(dict(acc, source_format=provenance["source_format"],
-                             source_file=provenance["source_file"]))
+            post["post_id"] = f"{post['post_id']}~{sha[:12]}:{item.line}"
+        posts.append(post)
+    accounts.extend(item.accounts)

@@ -4,8 +4,9 @@ One DuckDB file (default ``./ioscope.duckdb``) holds the canonical tables of :mo
 
 Write rules (what a user can rely on):
 
-* **One transaction per input file.** A file's rows are staged and merged inside one transaction; an
-  error, a crash or Ctrl-C before the commit leaves the store exactly as it was before that file.
+* **One transaction per input file.** A file's rows are merged batch by batch (so memory stays flat in
+  file size) inside one transaction; an error, a crash or Ctrl-C before the commit leaves the store
+  exactly as it was before that file.
 * **Idempotent.** The key of a post is (platform, post_id). A post already stored is not stored again:
   the *first* stored copy and its provenance are kept, with one exception: a post stored only as
   context (seen embedded in another post, ``collected=false``) is replaced by a collected copy when one
@@ -146,52 +147,82 @@ class Store:
     # -- writing one file --------------------------------------------------------------------------
 
     def begin_file(self) -> None:
-        """Start the transaction for one input file and empty the staging tables."""
+        """Start the transaction for one input file (see :meth:`stage` and :meth:`commit_file`)."""
         self._require_writable()
         self.con.execute("BEGIN TRANSACTION")
-        for table in ("posts", "accounts", "quarantine"):
-            self.con.execute(f"DROP TABLE IF EXISTS stg_{table}")
-            self.con.execute(create_table_sql(table, f"stg_{table}", temp=True))
+        self.con.execute("CREATE OR REPLACE TEMP TABLE stg_file_context (platform VARCHAR, post_id VARCHAR)")
+        self._counts = MergeCounts()
+        self._n_collected_rows = 0
 
-    def stage(self, table: str, rows: list[dict[str, Any]]) -> None:
-        """Append canonical rows (dicts; missing keys are NULL) to the staging table of ``table``."""
+    def stage(self, table: str, rows: list[dict[str, Any]], constants: dict[str, Any] | None = None) -> None:
+        """Merge one batch of canonical rows of ``table`` (``posts``, ``accounts`` or ``quarantine``) into
+        the store, inside the file's transaction. ``rows`` are dicts (missing keys are NULL);
+        ``constants`` gives columns that are the same for every row (provenance), so the rows need not
+        carry them. Memory stays flat in file size: only one batch is held at a time.
+        """
         if not rows:
             return
-        batch = pa.Table.from_pylist(rows, schema=arrow_schema(table))
+        constants = constants or {}
+        schema = arrow_schema(table)
+        batch = pa.Table.from_pylist(rows, schema=pa.schema([f for f in schema if f.name not in constants]))
+        cols = column_names(table)
+        sql_type = {c.name: c.sql.replace(" NOT NULL", "") for c in TABLES[table]}
+        select = ", ".join(
+            f"CAST(${c} AS {sql_type[c]}) AS {c}" if c in constants else c for c in cols
+        )
         self.con.register("_ioscope_batch", batch)
         try:
-            self.con.execute(f"INSERT INTO stg_{table} SELECT * FROM _ioscope_batch")
+            self.con.execute(
+                f"CREATE OR REPLACE TEMP TABLE stg_{table} AS SELECT {select} FROM _ioscope_batch",
+                {c: v for c, v in constants.items() if c in sql_type},
+            )
         finally:
             self.con.unregister("_ioscope_batch")
+        getattr(self, f"_merge_{table}")()
 
-    def commit_file(self, ingest_row: dict[str, Any]) -> MergeCounts:
-        """Merge the staged rows into the store, log the ingest, and commit. Returns the counts."""
-        con = self.con
+    def _merge_posts(self) -> None:
+        con, c = self.con, self._counts
         cols = ", ".join(column_names("posts"))
+        self._n_collected_rows += _first(con.execute("SELECT count(*) FROM stg_posts WHERE collected"))[0]
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE stg_posts_d AS
                 SELECT {cols} FROM stg_posts
                 QUALIFY row_number() OVER (PARTITION BY platform, post_id
                                            ORDER BY collected DESC, source_line) = 1"""
         )
-        n_collected_rows = _first(con.execute("SELECT count(*) FROM stg_posts WHERE collected"))[0]
-        n_new, n_upgrade, n_context = con.execute(
-            """SELECT
-                 count(*) FILTER (WHERE s.collected AND p.post_id IS NULL),
-                 count(*) FILTER (WHERE s.collected AND p.post_id IS NOT NULL AND NOT p.collected),
-                 count(*) FILTER (WHERE NOT s.collected AND p.post_id IS NULL)
-               FROM stg_posts_d s LEFT JOIN posts p USING (platform, post_id)"""
-        ).fetchall()[0]
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE stg_posts_j AS
+               SELECT s.platform, s.post_id, s.collected AS s_collected, p.collected AS p_collected,
+                      f.post_id IS NOT NULL AS context_of_this_file
+               FROM stg_posts_d s LEFT JOIN posts p USING (platform, post_id)
+               LEFT JOIN stg_file_context f USING (platform, post_id)"""
+        )
+        n_new, n_upgrade, n_upgrade_own, n_context = _first(con.execute(
+            """SELECT count(*) FILTER (WHERE s_collected AND p_collected IS NULL),
+                      count(*) FILTER (WHERE s_collected AND NOT p_collected),
+                      count(*) FILTER (WHERE s_collected AND NOT p_collected AND context_of_this_file),
+                      count(*) FILTER (WHERE NOT s_collected AND p_collected IS NULL)
+               FROM stg_posts_j"""
+        ))
+        # A context post stored earlier in this same file and now collected counts once, as stored.
+        c.n_stored += n_new + n_upgrade
+        c.n_context += n_context - n_upgrade_own
+        con.execute(
+            """INSERT INTO stg_file_context SELECT platform, post_id FROM stg_posts_j
+               WHERE NOT s_collected AND p_collected IS NULL"""
+        )
         con.execute(
             """DELETE FROM posts WHERE (platform, post_id) IN (
-                 SELECT (s.platform, s.post_id) FROM stg_posts_d s
-                 JOIN posts p USING (platform, post_id) WHERE s.collected AND NOT p.collected)"""
+                 SELECT (platform, post_id) FROM stg_posts_j WHERE s_collected AND NOT p_collected)"""
         )
         con.execute(
             f"""INSERT INTO posts SELECT {cols} FROM stg_posts_d s
                 WHERE NOT EXISTS (SELECT 1 FROM posts p
                                   WHERE p.platform = s.platform AND p.post_id = s.post_id)"""
         )
+
+    def _merge_accounts(self) -> None:
+        con = self.con
         acols = ", ".join(column_names("accounts"))
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE stg_accounts_d AS
@@ -211,26 +242,29 @@ class Store:
                 WHERE NOT EXISTS (SELECT 1 FROM accounts a
                                   WHERE a.platform = s.platform AND a.account_id = s.account_id)"""
         )
-        n_quarantined = _first(con.execute("SELECT count(*) FROM stg_quarantine"))[0]
+
+    def _merge_quarantine(self) -> None:
+        self._counts.n_quarantined += _first(self.con.execute("SELECT count(*) FROM stg_quarantine"))[0]
         qcols = ", ".join(column_names("quarantine"))
-        con.execute(
+        self.con.execute(
             f"""INSERT INTO quarantine SELECT {qcols} FROM stg_quarantine s
                 WHERE NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.source_file = s.source_file
                                   AND q.source_line = s.source_line AND q.reason = s.reason)"""
         )
-        counts = MergeCounts(
-            n_stored=n_new + n_upgrade,
-            n_duplicate=n_collected_rows - n_new - n_upgrade,
-            n_context=n_context,
-            n_quarantined=n_quarantined,
-        )
+
+    def commit_file(self, ingest_row: dict[str, Any]) -> MergeCounts:
+        """Log the file's ingest (``ingest_row``: ``ingests`` columns; the counts are filled in) and
+        commit the transaction. Returns the counts: collected posts newly stored, duplicates (already
+        stored or repeated in the file), new context posts, quarantined records."""
+        con, counts = self.con, self._counts
+        counts.n_duplicate = self._n_collected_rows - counts.n_stored
         log = dict(ingest_row, n_stored=counts.n_stored, n_duplicate=counts.n_duplicate,
                    n_context=counts.n_context, n_quarantined=counts.n_quarantined)
         batch = pa.Table.from_pylist([log], schema=arrow_schema("ingests"))
         con.register("_ioscope_log", batch)
         con.execute("INSERT INTO ingests SELECT * FROM _ioscope_log")
         con.unregister("_ioscope_log")
-        for table in ("posts", "posts_d", "accounts", "accounts_d", "quarantine"):
+        for table in ("posts", "posts_d", "posts_j", "accounts", "accounts_d", "quarantine", "file_context"):
             con.execute(f"DROP TABLE IF EXISTS stg_{table}")
         con.execute("COMMIT")
         return counts

@@ -39,6 +39,8 @@ def clean_id(value: Any, *, field: str) -> tuple[str | None, list[str]]:
     A ``bool``, a non-finite float or another type (dict, list) is no ID: ``(None, ["<field>_invalid"])``.
     NUL characters are removed. Never raises.
     """
+    if type(value) is str and value.isascii() and value.isdigit():
+        return value, []  # the common case, first: a clean digit string
     if value is None or isinstance(value, bool):
         return (None, [f"{field}_invalid"]) if isinstance(value, bool) else (None, [])
     if isinstance(value, int):

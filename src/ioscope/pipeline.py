@@ -96,3 +96,21 @@ def report_store(store: Store, out: str | Path, *, title: str = "ioscope report"
     outputs = write_outputs(results, Path(out), title=title, store_summary=summary,
                             ingest_summary=ingest_rows(ingest_report))
     return Outcome(ingest=ingest_report, results=results, outputs=outputs, counts=store.counts())
+
+
+def run_one(db: str | Path, name: str, out: str | Path | None = None, *,
+            title: str | None = None, **params) -> Result:
+    """Run the analysis ``name`` with keyword ``params`` on the store ``db`` and, when ``out`` is
+    given, write its report section, tables and graphs there (``out/report.html`` holds only it).
+
+    Raises ConfigError for an unknown analysis or parameter, AnalysisError when it cannot run.
+    """
+    from ioscope.analyses import get
+
+    analysis = get(name, **params)
+    with Store(db) as store:
+        result = analysis.run(store)
+        if out is not None:
+            write_outputs([result], Path(out), title=title or f"ioscope {name}",
+                          store_summary=store_summary(store))
+    return result

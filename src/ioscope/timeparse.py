@@ -128,6 +128,7 @@ def _from_epoch(number: float) -> dt.datetime:
         raise ValueError(f"epoch time value {number!r} is out of range") from None
 
 
+@lru_cache(maxsize=4096)
 def _parse_v1(s: str) -> dt.datetime | None:
     # "Wed Mar 25 10:00:00 +0000 2020"; None when the shape does not match (the caller reports).
     parts = s.split()

@@ -11,15 +11,18 @@ from typing import Any
 from ioscope.analyses.activity import Activity
 from ioscope.analyses.amplification import Amplification
 from ioscope.analyses.base import Analysis, Result
+from ioscope.analyses.domains import Domains
 from ioscope.errors import ConfigError
 
 ANALYSES: dict[str, type[Analysis]] = {
     Activity.name: Activity,
     Amplification.name: Amplification,
+    Domains.name: Domains,
 }
 """Registered analyses: name -> class."""
 
-__all__ = ["ANALYSES", "Activity", "Amplification", "Analysis", "Result", "default_analyses", "get"]
+__all__ = ["ANALYSES", "Activity", "Amplification", "Analysis", "Domains", "Result", "default_analyses",
+           "get"]
 
 
 def get(name: str, **params: Any) -> Analysis:

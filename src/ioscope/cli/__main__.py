@@ -1,0 +1,5 @@
+"""``python -m ioscope.cli``."""
+
+from ioscope.cli import main
+
+main()

@@ -1,0 +1,109 @@
+"""Commands for one analysis or one table: ``cascade``, ``coordination``, ``narratives``, ``shifts``,
+``claims``, ``domains``, ``serve``. Each calls the API; none holds analysis logic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from ioscope.cli.app import DbOpt, app, console, safe
+from ioscope.config import setting
+
+_DB = Path(setting("db").default)
+
+
+def _print_result(result, out: Path | None) -> None:
+    """Print an analysis result's headline numbers and its tables' sizes."""
+    console.print(f"[bold]{safe(result.name)}[/]")
+    for key, value in result.summary.items():
+        console.print(f"  {safe(key)}: {safe(value, max_len=100)}")
+    for name, df in result.tables.items():
+        console.print(f"  table {safe(name)}: {len(df):,} rows")
+    for note in result.notes:
+        console.print(f"  note: {safe(note, max_len=200)}")
+    if out is not None:
+        console.print(f"report: [bold]{safe(Path(out) / 'report.html')}[/]")
+
+
+def _parse_pairs(items: list[str] | None, what: str) -> dict[str, str]:
+    from ioscope.errors import ConfigError
+
+    pairs: dict[str, str] = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise ConfigError(f"{what} {item!r}: expected key=value")
+        pairs[key.strip()] = value.strip()
+    return pairs
+
+
+OutOneOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write this analysis's "
+                                                   "report.html, tables/ and graphs/ here.")]
+
+
+@app.command()
+def cascade(
+    post_id: Annotated[str, typer.Argument(help="ID of the post whose cascade to show.")],
+    db: DbOpt = _DB,
+    platform: Annotated[Optional[str], typer.Option(help="Platform of the post (default: any).")] = None,
+) -> None:
+    """Print the cascade of one post: every repost, quote and reply, who and how fast."""
+    from ioscope.analyses.cascade import cascade as build
+    from ioscope.outputs.cascade_view import print_cascade
+    from ioscope.store import Store
+
+    with Store(db, read_only=True) as store:
+        print_cascade(build(store, post_id, platform), console)
+
+
+domains_app = typer.Typer(help="Domain credibility and type lists.", no_args_is_help=True)
+app.add_typer(domains_app, name="domains")
+
+
+@domains_app.command("import")
+def domains_import(
+    file: Annotated[Path, typer.Argument(help="The list file.")],
+    format: Annotated[str, typer.Option("--format", "-f", help="lin2023 | mbfc | iffy | csv")],
+    name: Annotated[Optional[str], typer.Option(help="Name of the list (default: format or file stem).")] = None,
+    map: Annotated[Optional[list[str]], typer.Option(help="For csv: domain=col, label=col, score=col, "
+                                                          "country=col, detail=col.")] = None,
+    db: DbOpt = _DB,
+) -> None:
+    """Import a domain list into the store (re-importing a list replaces it)."""
+    from ioscope.domain_lists import import_domain_list
+    from ioscope.store import Store
+
+    with Store(db) as store:
+        n = import_domain_list(store, file, format, list_name=name,
+                               mapping=_parse_pairs(map, "--map") or None)
+    console.print(f"{n:,} domain labels imported from {safe(file.name)}")
+
+
+@domains_app.command("list")
+def domains_list(db: DbOpt = _DB) -> None:
+    """List the imported domain lists."""
+    from ioscope.domain_lists import lists_summary
+    from ioscope.store import Store
+
+    with Store(db, read_only=True) as store:
+        df = lists_summary(store)
+    table = Table("list", "format", "user", "hosts", "file")
+    for r in df.itertuples():
+        table.add_row(safe(r.list_name), safe(r.list_format), "yes" if r.is_user else "no",
+                      f"{r.n_hosts:,}", safe(r.source_file, max_len=60))
+    console.print(table)
+
+
+@domains_app.command("run")
+def domains_run(
+    db: DbOpt = _DB,
+    out: OutOneOpt = None,
+    group_by: Annotated[str, typer.Option(help="country_type | country | actor_type | account")] = "country_type",
+) -> None:
+    """Domain portfolios of actor groups, their overlap and low-credibility shares."""
+    from ioscope.pipeline import run_one
+
+    _print_result(run_one(db, "domains", out, group_by=group_by), out)

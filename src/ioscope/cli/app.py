@@ -1,0 +1,114 @@
+"""The Typer app, shared options and helpers of the command line (commands live beside this file)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from ioscope.errors import ConfigError
+from ioscope.outputs.terminal import safe
+
+app = typer.Typer(
+    name="ioscope",
+    help="Make state-linked information operations visible: ingest exports, analyse, report.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+# Piped output gets 120 columns rather than rich's default 80, so the ingest table stays readable.
+console = Console(highlight=False, width=None if Console().is_terminal else 120)
+err_console = Console(stderr=True, highlight=False)
+
+DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB store file [env IOSCOPE_DB].",
+                                     envvar="IOSCOPE_DB")]
+FormatOpt = Annotated[Optional[str], typer.Option("--format", "-f",
+                                                  help="Input format (default: detected per file); "
+                                                       "see `ioscope formats`.")]
+TzOpt = Annotated[str, typer.Option("--tz", help="Zone for naive timestamps in the input [env IOSCOPE_TZ].",
+                                    envvar="IOSCOPE_TZ")]
+MapOpt = Annotated[Optional[list[str]], typer.Option(
+    "--map", help="Column mapping for the generic CSV reader: canonical=column (repeatable).")]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Fail on the first record that would be "
+                                                          "quarantined (the file is rolled back).")]
+ActorsOpt = Annotated[Optional[Path], typer.Option("--actors", help="Actor registry CSV (replaces the "
+                                                                    "store's registry).")]
+OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Output folder for report.html, tables/, "
+                                                          "graphs/ [env IOSCOPE_OUT].",
+                                      envvar="IOSCOPE_OUT")]
+
+
+def source_options(tz: str, mapping: list[str] | None, platform: str | None):
+    """SourceOptions from the --tz, --map (repeatable canonical=column) and --platform options."""
+    from ioscope.sources.base import SourceOptions
+
+    parsed: dict[str, str] | None = None
+    if mapping:
+        parsed = {}
+        for item in mapping:
+            key, sep, column = item.partition("=")
+            if not sep or not key.strip() or not column.strip():
+                raise ConfigError(f"--map {item!r}: expected canonical=column")
+            parsed[key.strip()] = column.strip()
+    return SourceOptions(tz=tz, mapping=parsed, platform=platform)
+
+
+class Bar:
+    """A rich progress bar per file, by bytes read, fed by the ingest's progress callback."""
+
+    def __init__(self) -> None:
+        self.progress = Progress(
+            TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+            console=err_console, transient=True,
+        )
+        self.tasks: dict[Path, int] = {}
+
+    def __enter__(self) -> Bar:
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.__exit__(*exc)
+
+    def __call__(self, path: Path, done: int, total: int) -> None:
+        if path not in self.tasks:
+            self.tasks[path] = self.progress.add_task(safe(path.name, max_len=40), total=total)
+        self.progress.update(self.tasks[path], completed=done)
+
+
+def print_ingest(rows: list[dict], counts: dict, seconds: float) -> None:
+    """Print the per-file ingest table and the store totals."""
+    table = Table(title="Ingest", title_justify="left")
+    for col in ("file", "format", "read", "stored", "duplicate", "context", "quarantined", "seconds"):
+        table.add_column(col, justify="left" if col in ("file", "format") else "right")
+    for r in rows:
+        table.add_row(safe(Path(r["file"]).name, max_len=60), r["format"],
+                      *(f"{r[k]:,}" for k in ("read", "stored", "duplicate", "context", "quarantined")),
+                      f"{r['seconds']:.1f}")
+    console.print(table)
+    console.print(
+        f"store: {counts['collected_posts']:,} posts collected (+{counts['context_posts']:,} context), "
+        f"{counts['accounts']:,} accounts, {counts['actors']:,} actors, "
+        f"{counts['quarantined']:,} quarantined records, {counts['files']:,} files — {seconds:.1f} s"
+    )
+    if counts["quarantined"]:
+        console.print("  quarantined records and their reasons: table [bold]quarantine[/] in the store")
+
+
+def finish(outcome, started: float) -> None:
+    """Print what an analyze/report/demo run did: ingest table, headline numbers, report path."""
+    from ioscope.pipeline import ingest_rows
+
+    if outcome.ingest is not None:
+        print_ingest(ingest_rows(outcome.ingest), outcome.counts, time.perf_counter() - started)
+    for res in outcome.results:
+        headline = ", ".join(f"{k}={safe(v, max_len=40)}" for k, v in list(res.summary.items())[:4])
+        console.print(f"  {res.name}: {headline}")
+    console.print(f"report: [bold]{safe(outcome.outputs['report'])}[/]")
+
+

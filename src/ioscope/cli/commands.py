@@ -1,0 +1,151 @@
+"""The main commands: ``ingest``, ``actors``, ``analyze``, ``report``, ``formats``, ``demo``."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from ioscope._version import __version__
+from ioscope.cli.app import (
+    ActorsOpt, Bar, DbOpt, FormatOpt, MapOpt, OutOpt, StrictOpt, TzOpt, app, console, finish,
+    print_ingest, safe, source_options,
+)
+from ioscope.config import setting
+
+
+@app.command()
+def ingest(
+    files: Annotated[list[Path], typer.Argument(help="Input files.", show_default=False)],
+    db: DbOpt = Path(setting("db").default),
+    format: FormatOpt = None,
+    tz: TzOpt = setting("tz").default,
+    map: MapOpt = None,
+    platform: Annotated[Optional[str], typer.Option(help="Platform name for generic inputs.")] = None,
+    strict: StrictOpt = False,
+    actors: ActorsOpt = None,
+) -> None:
+    """Ingest FILES into the store (idempotent: re-ingesting adds nothing)."""
+    from ioscope.actors import read_actors_csv
+    from ioscope.ingest import ingest as run_ingest
+    from ioscope.pipeline import ingest_rows
+    from ioscope.store import Store
+
+    started = time.perf_counter()
+    actor_rows = read_actors_csv(actors) if actors else None
+    with Store(db) as store, Bar() as bar:
+        report = run_ingest(store, files, format=format, options=source_options(tz, map, platform),
+                            strict=strict, progress=bar)
+        if actor_rows is not None:
+            store.set_actors(actor_rows)
+        counts = store.counts()
+    print_ingest(ingest_rows(report), counts, time.perf_counter() - started)
+
+
+@app.command()
+def actors(
+    csv: Annotated[Path, typer.Argument(help="Actor registry CSV (see docs/actors.md).")],
+    db: DbOpt = Path(setting("db").default),
+) -> None:
+    """Load an actor registry CSV into the store (replacing the previous registry)."""
+    from ioscope.actors import read_actors_csv
+    from ioscope.store import Store
+
+    rows = read_actors_csv(csv)
+    with Store(db) as store:
+        n = store.set_actors(rows)
+        matched = store.scalar("SELECT count(*) FROM actor_accounts")
+    console.print(f"{n:,} actors loaded; {matched:,} matched to accounts in the store")
+
+
+@app.command()
+def analyze(
+    files: Annotated[Optional[list[Path]], typer.Argument(help="Input files (none: analyse the store "
+                                                                "as it is).")] = None,
+    actors: ActorsOpt = None,
+    out: OutOpt = Path(setting("out").default),
+    db: DbOpt = Path(setting("db").default),
+    format: FormatOpt = None,
+    tz: TzOpt = setting("tz").default,
+    map: MapOpt = None,
+    platform: Annotated[Optional[str], typer.Option(help="Platform name for generic inputs.")] = None,
+    strict: StrictOpt = False,
+    title: Annotated[str, typer.Option(help="Report title.")] = "ioscope report",
+) -> None:
+    """Ingest FILES, load --actors, run every analysis and write the report and exports to --out."""
+    from ioscope.pipeline import analyze as run_analyze
+
+    started = time.perf_counter()
+    with Bar() as bar:
+        outcome = run_analyze(files or [], db=db, out=out, actors=actors, format=format,
+                              options=source_options(tz, map, platform), strict=strict, title=title,
+                              progress=bar)
+    finish(outcome, started)
+
+
+@app.command()
+def report(
+    out: OutOpt = Path(setting("out").default),
+    db: DbOpt = Path(setting("db").default),
+    title: Annotated[str, typer.Option(help="Report title.")] = "ioscope report",
+) -> None:
+    """Run every analysis on the store and write report.html, tables/ and graphs/ to --out."""
+    from ioscope.pipeline import report_store
+    from ioscope.store import Store
+
+    started = time.perf_counter()
+    with Store(db) as store:
+        outcome = report_store(store, out, title=title)
+    finish(outcome, started)
+
+
+@app.command()
+def formats() -> None:
+    """List the input formats ioscope reads."""
+    from ioscope.sources import registry
+
+    table = Table("format", "platform", "description")
+    for name in registry.names():
+        src = registry.get(name)
+        table.add_row(name, src.platform, src.description)
+    console.print(table)
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the demo's input files, store "
+                                                          "and report.")] = Path("demo-out"),
+    seed: Annotated[int, typer.Option(help="Random seed of the scenario.")] = 20200312,
+    scale: Annotated[float, typer.Option(help="Multiplier of ordinary accounts and posts.")] = 1.0,
+) -> None:
+    """Generate the demo scenario (v1.1 JSON lines + actors + ground truth) and run the main job on it."""
+    from ioscope.demo import generate
+    from ioscope.pipeline import analyze as run_analyze
+
+    started = time.perf_counter()
+    files = generate(out / "input", seed=seed, scale=scale)
+    db = out / "ioscope.duckdb"
+    for stale in (db, Path(str(db) + ".wal")):
+        stale.unlink(missing_ok=True)
+    shutil.rmtree(out / "report", ignore_errors=True)
+    console.print(f"demo scenario written to {safe(files.out_dir)} (ground truth: "
+                  f"{safe(files.ground_truth.name)})")
+    with Bar() as bar:
+        outcome = run_analyze(files.tweet_files, db=db, out=out / "report", actors=files.actors_csv,
+                              title="ioscope demo: COVID-19 state narratives (invented scenario)",
+                              progress=bar)
+    finish(outcome, started)
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    if version:
+        console.print(f"ioscope {__version__}")
+        raise typer.Exit(0)
+

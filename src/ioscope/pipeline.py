@@ -72,9 +72,14 @@ def analyze(
     strict: bool = False,
     title: str = "ioscope report",
     progress: ProgressFn | None = None,
+    params: dict[str, dict] | None = None,
+    domain_lists: Sequence[tuple[str | Path, str]] = (),
 ) -> Outcome:
     """Ingest ``paths`` into the store ``db``, load ``actors`` (replacing the registry) if given, run
     all analyses and write ``out/report.html``, ``out/tables/*.parquet`` and ``out/graphs/*.gexf``.
+    ``params``: per-analysis keyword parameters (analysis name -> dict), e.g.
+    ``{"shifts": {"events": "events.csv"}}``; the rest run with their defaults. ``domain_lists``:
+    (file, format) pairs imported before the analyses (see :func:`ioscope.domain_lists.import_domain_list`).
 
     Raises the errors of :func:`ioscope.ingest.ingest` and :func:`ioscope.actors.read_actors_csv`.
     """
@@ -85,13 +90,18 @@ def analyze(
                         progress=progress) if paths else None
         if actor_rows is not None:
             store.set_actors(actor_rows)
-        return report_store(store, out, title=title, ingest_report=report)
+        for list_path, list_format in domain_lists:
+            from ioscope.domain_lists import import_domain_list
+
+            import_domain_list(store, list_path, list_format)
+        return report_store(store, out, title=title, ingest_report=report, params=params)
 
 
 def report_store(store: Store, out: str | Path, *, title: str = "ioscope report",
-                 ingest_report: IngestReport | None = None) -> Outcome:
+                 ingest_report: IngestReport | None = None,
+                 params: dict[str, dict] | None = None) -> Outcome:
     """Run all analyses on an open store and write the outputs to ``out`` (see :func:`analyze`)."""
-    results = run_analyses(store)
+    results = run_analyses(store, default_analyses(params))
     summary = store_summary(store)
     outputs = write_outputs(results, Path(out), title=title, store_summary=summary,
                             ingest_summary=ingest_rows(ingest_report))

@@ -94,7 +94,8 @@ def test_account_edges_and_self_amplification_excluded(scenario_store):
     assert untracked.amplifier_handle == "random_user"
     assert pd.isna(untracked.amplifier_country) and pd.isna(untracked.amplifier_type)
     assert (untracked.amplified_country, untracked.amplified_type) == ("CN", "official")
-    assert result.summary == {
+    # the original headline numbers (keys added later: baseline and echo counts, tested elsewhere)
+    assert {k: result.summary[k] for k in list(result.summary)[:6]} == {
         "n_amplifications": 7,          # 101-105, 201, 202
         "n_amplifiers": 5,              # accounts 2-6
         "n_amplified_accounts": 2,      # 1 and 5
@@ -127,7 +128,7 @@ def test_kinds_parameter(scenario_store):
     assert _rows(t, ["amplifier_country", "amplified_country", "n_amplifications"]) == [
         ("CN", "CN", 3), ("CN", "RU", 1)]
     assert result.summary["n_self_amplifications"] == 1   # 107 is a self-repost
-    assert result.params == {"top_n": 20, "kinds": ("repost",)}
+    assert {k: result.params[k] for k in ("top_n", "kinds")} == {"top_n": 20, "kinds": ("repost",)}
 
 
 def test_top_n(scenario_store):
@@ -161,3 +162,65 @@ def test_context_and_unresolved_posts_are_not_amplification(make_store, scenario
 def test_bad_params_raise_analysis_error(scenario_store, params):
     with pytest.raises(AnalysisError, match="amplification"):
         Amplification(**params).run(scenario_store)
+
+
+def test_country_baseline_on_the_scenario(scenario_store):
+    result = Amplification().run(scenario_store)
+    t = result.tables["country_baseline"].set_index(["amplifier_country", "amplified_country"])
+    # only 1 untracked amplification (105) < 20: the reference is every account outside the target group
+    assert result.summary["baseline_reference"] == "others"
+    # collected posts: CN accounts 1-4 -> 8 (100, 107, 101, 108, 201, 102, 202, 103), RU 2 (104, 200),
+    # untracked 1 (105). Target CN: amplified by RU (104) and untracked (105): 2 amplifications in 3
+    # posts -> rate 2/3; CN -> CN expected 8 * 2/3 = 5.33 for 3 observed
+    cn_cn = t.loc[("CN", "CN")]
+    assert cn_cn.n_posts_amplifier == 8 and cn_cn.reference_rate == pytest.approx(2 / 3)
+    assert cn_cn.expected_n == pytest.approx(16 / 3) and cn_cn.ratio == pytest.approx(9 / 16)
+    # target RU: amplified by CN twice (201, 202) in the 9 posts of CN + untracked -> rate 2/9
+    cn_ru = t.loc[("CN", "RU")]
+    assert cn_ru.expected_n == pytest.approx(16 / 9) and cn_ru.n_amplifications == 2
+    from scipy.stats import binom
+    assert cn_ru.p_value == pytest.approx(binom.sf(1, 8, 2 / 9))
+    assert not t["excess"].any()                       # nothing is far above expectation here
+    assert ("(untracked)", "CN") in t.index            # shown for comparison
+
+
+def test_echoes_text_and_link_with_first_poster(make_store, scenario):
+    post, actor, T0 = scenario.post, scenario.actor, scenario.T0
+    s = pd.Timedelta(seconds=1)
+    text = "The virus may have come from a foreign military lab, says our ministry"
+    rows = [
+        post("1", "1", text=text + " https://t.co/a", urls=["https://www.globalresearch.ca/x?utm_source=a"]),
+        post("2", "5", created_at=T0 + 90 * s, text="the  virus may have come from a FOREIGN military lab, "
+             "says our ministry", urls=["https://globalresearch.ca/x"]),
+        post("3", "2", "repost", T0 + 30 * s, ref=("1", "1"), text=text),   # reposts are not echoes
+        post("4", "3", created_at=T0 + 10 * 86400 * s, text=text),          # outside the 3-day window
+        post("5", "6", created_at=T0 + 60 * s, text=text),                  # untracked: not an actor
+        post("6", "2", created_at=T0, text="Thank you!"),
+        post("7", "3", created_at=T0, text="Thank you!"),                   # too short
+    ]
+    actors = [actor("1", "SpoxCN", "CN", "official"), actor("2", None, "CN", "embassy"),
+              actor("3", None, "CN", "embassy"), actor("5", "RUmedia", "RU", "state_media")]
+    tables = Amplification().run(make_store(rows, actors=actors)).tables
+    e = tables["echoes"]
+    # two echoes (text and canonical link), both by account 1 (CN, first) and 5 (RU, 90 s later)
+    assert sorted(e["item_type"]) == ["text", "url"]
+    for row in e.itertuples():
+        assert (row.n_accounts, row.countries, row.first_handle, row.cross_country) == (2, ["CN", "RU"], "SpoxCN", True)
+        assert row.span_s == 90.0 and row.median_lag_s == 90.0
+    assert e.set_index("item_type").loc["url", "item"] == "https://globalresearch.ca/x"
+    p = tables["echo_posts"]
+    assert p[p.is_first]["post_id"].tolist() == ["1", "1"]
+    assert set(p["post_id"]) == {"1", "2"}
+
+
+def test_domain_amplification_and_top_accounts(scenario_store):
+    tables = Amplification().run(scenario_store).tables
+    d = tables["domain_amplification"].set_index("domain")
+    # post 100 links news.example; reposted by 2, 3, 4 and quoted by 5 (all tracked: CN, CN, CN, RU)
+    assert (d.loc["news.example", "n_amplifications"], d.loc["news.example", "n_tracked_amplifiers"]) == (4, 4)
+    assert d.loc["news.example", "tracked_countries"].tolist() == ["CN", "RU"]
+    acc = tables["top_accounts"]
+    # account 1 amplified by 5 accounts (2-6), account 5 by 2 (2, 3)
+    assert acc["account_id"].tolist()[:2] == ["1", "5"] and acc["n_amplifiers"].tolist()[:2] == [5, 2]
+    g = tables["top_by_group"]
+    assert g.iloc[0].post_id == "100" and pd.Timestamp(g.iloc[0].month) == pd.Timestamp("2024-03-01")

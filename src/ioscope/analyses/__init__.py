@@ -12,17 +12,19 @@ from ioscope.analyses.activity import Activity
 from ioscope.analyses.amplification import Amplification
 from ioscope.analyses.base import Analysis, Result
 from ioscope.analyses.domains import Domains
+from ioscope.analyses.shifts import Shifts
 from ioscope.errors import ConfigError
 
 ANALYSES: dict[str, type[Analysis]] = {
     Activity.name: Activity,
     Amplification.name: Amplification,
     Domains.name: Domains,
+    Shifts.name: Shifts,
 }
 """Registered analyses: name -> class."""
 
-__all__ = ["ANALYSES", "Activity", "Amplification", "Analysis", "Domains", "Result", "default_analyses",
-           "get"]
+__all__ = ["ANALYSES", "Activity", "Amplification", "Analysis", "Domains", "Result", "Shifts",
+           "default_analyses", "get"]
 
 
 def get(name: str, **params: Any) -> Analysis:
@@ -42,6 +44,12 @@ def get(name: str, **params: Any) -> Analysis:
         raise ConfigError(f"analysis {name!r}: {exc}") from None
 
 
-def default_analyses() -> list[Analysis]:
-    """One instance of every registered analysis, with default parameters, in registry order."""
-    return [cls() for cls in ANALYSES.values()]
+def default_analyses(params: dict[str, dict[str, Any]] | None = None) -> list[Analysis]:
+    """One instance of every registered analysis, in registry order, with default parameters except
+    those given in ``params`` (analysis name -> keyword parameters). Raises ConfigError for an
+    unknown analysis name or parameter."""
+    params = params or {}
+    unknown = sorted(set(params) - set(ANALYSES))
+    if unknown:
+        raise ConfigError(f"unknown analysis {unknown[0]!r}; known: {', '.join(sorted(ANALYSES))}")
+    return [get(name, **params.get(name, {})) for name in ANALYSES]

@@ -107,3 +107,47 @@ def domains_run(
     from ioscope.pipeline import run_one
 
     _print_result(run_one(db, "domains", out, group_by=group_by), out)
+
+
+@app.command()
+def shifts(
+    db: DbOpt = _DB,
+    out: OutOneOpt = None,
+    by: Annotated[str, typer.Option(help="Slices, comma-separated: country, actor_type, overt, "
+                                         "platform, narrative, domain_label.")] = "country,overt",
+    narrative: Annotated[Optional[str], typer.Option(help="Only this narrative (id in the store's "
+                                                          "narrative_assignments or a --keywords name).")] = None,
+    events: Annotated[Optional[Path], typer.Option(help="Events file (CSV date,label,scope or YAML).")] = None,
+    bucket: Annotated[str, typer.Option(help="hour | day | week")] = "day",
+    zone: Annotated[str, typer.Option(help="IANA time zone of the buckets.")] = "UTC",
+    keywords: Annotated[Optional[list[str]], typer.Option(
+        help="A narrative by keywords: NAME=REGEX (repeatable, case-insensitive).")] = None,
+    window_days: Annotated[int, typer.Option(help="Days before/after each event for the test.")] = 14,
+) -> None:
+    """Series over time, change points, before/after tests at events, and the overt-to-covert check."""
+    from ioscope.pipeline import run_one
+
+    text_filter: dict[str, list[str]] = {}
+    for name, regex in _parse_pairs(keywords, "--keywords").items():
+        text_filter.setdefault(name, []).append(regex)
+    result = run_one(db, "shifts", out, by=tuple(b.strip() for b in by.split(",") if b.strip()),
+                     narrative=narrative, events=str(events) if events else None, bucket=bucket,
+                     zone=zone, text_filter=text_filter or None, window_days=window_days)
+    _print_result(result, out)
+
+
+@app.command()
+def serve(
+    db: DbOpt = _DB,
+    host: Annotated[str, typer.Option(help="Address to bind; a non-local one requires a token.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8765,
+    token: Annotated[Optional[str], typer.Option(help="Access token (16+ characters); generated and "
+                                                      "printed when --host is not local.",
+                                                 envvar="IOSCOPE_TOKEN")] = None,
+    results: Annotated[Optional[Path], typer.Option(help="Folder of `ioscope analyze --out` exports "
+                                                         "(default: report/ beside the store).")] = None,
+) -> None:
+    """Serve the read-only dashboard over the store at http://HOST:PORT/."""
+    from ioscope.outputs.dashboard import serve as run_serve
+
+    run_serve(db, host=host, port=port, token=token, results_dir=results, echo=console.print)

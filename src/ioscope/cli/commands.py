@@ -137,7 +137,8 @@ def demo(
     with Bar() as bar:
         outcome = run_analyze(files.tweet_files, db=db, out=out / "report", actors=files.actors_csv,
                               title="ioscope demo: COVID-19 state narratives (invented scenario)",
-                              progress=bar)
+                              progress=bar, domain_lists=[(files.domain_ratings, "csv")],
+                              params={"shifts": {"events": str(files.events)}})
     finish(outcome, started)
 
 

@@ -64,3 +64,26 @@ EVENTS = (
     ("2020-04-08", "Wuhan lockdown lifted", "CN"),
 )
 """``(date, label, scope)`` rows of events.csv; an empty scope means the event concerns all series."""
+
+
+DOMAIN_RATING_COLUMNS = ("domain", "label", "score", "country", "detail")
+"""Columns of the demo's ``domain_ratings.csv`` (import with ``ioscope domains import --format csv``)."""
+
+DOMAIN_RATINGS = (
+    ("globalresearch.ca", "low_credibility;conspiracy", "", "", "invented demo rating"),
+    ("strategic-culture.org", "low_credibility", "", "", "invented demo rating"),
+    ("southfront.org", "low_credibility", "", "", "invented demo rating"),
+    ("veteranstoday.com", "low_credibility", "", "", "invented demo rating"),
+    ("news-front.info", "low_credibility", "", "", "invented demo rating"),
+    ("fort-russ.com", "low_credibility", "", "", "invented demo rating"),
+    ("rt.com", "state_media;low_credibility", "", "RU", "invented demo rating"),
+    ("sputniknews.com", "state_media;low_credibility", "", "RU", "invented demo rating"),
+    ("presstv.ir", "state_media", "", "IR", "invented demo rating"),
+    ("irna.ir", "state_media", "", "IR", "invented demo rating"),
+    ("cgtn.com", "state_media", "", "CN", "invented demo rating"),
+    ("xinhuanet.com", "state_media", "", "CN", "invented demo rating"),
+    ("globaltimes.cn", "state_media", "", "CN", "invented demo rating"),
+    ("reuters.com", "reliable", "", "", "invented demo rating"),
+    ("apnews.com", "reliable", "", "", "invented demo rating"),
+)
+"""The demo's domain ratings: invented for the scenario, not taken from any published list."""

@@ -91,7 +91,7 @@ from ioscope.demo.tweets import snowflake_ms
 @dataclass(frozen=True)
 class DemoFiles:
     """Paths written by :func:`generate`: the folder, the v1.1 JSON-lines files (by month), the actor
-    registry, ground_truth.json, events.csv and claims.csv."""
+    registry, ground_truth.json, events.csv, claims.csv and domain_ratings.csv (invented ratings)."""
 
     out_dir: Path
     tweet_files: list[Path]
@@ -99,6 +99,7 @@ class DemoFiles:
     ground_truth: Path
     events: Path
     claims: Path
+    domain_ratings: Path
 
 
 def _iso(ms: int) -> str:
@@ -168,7 +169,9 @@ def generate(out_dir: Path | str, *, seed: int = 20200312, scale: float = 1.0) -
                           {p.name: len(by_month[p.name[7:14]]) for p in tweet_files})
     ground_truth = out / "ground_truth.json"
     ground_truth.write_bytes(orjson.dumps(truth, option=orjson.OPT_INDENT_2) + b"\n")
-    return DemoFiles(out, tweet_files, actors_csv, ground_truth, events, claims)
+    domain_ratings = out / "domain_ratings.csv"
+    _write_csv(domain_ratings, reference.DOMAIN_RATING_COLUMNS, reference.DOMAIN_RATINGS)
+    return DemoFiles(out, tweet_files, actors_csv, ground_truth, events, claims, domain_ratings)
 
 
 def _write_csv(path: Path, header: tuple[str, ...], rows: Any) -> None:

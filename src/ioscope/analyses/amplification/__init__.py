@@ -18,60 +18,12 @@ from ioscope.errors import AnalysisError
 from ioscope.outputs.links import permalink
 from ioscope.store import Store
 
-AMPLIFYING_KINDS = ("repost", "quote", "reply")
+from ioscope.analyses.amplification.baseline import baseline_table
+from ioscope.analyses.amplification.echo import echo_tables
+from ioscope.analyses.amplification.sites import site_tables
+from ioscope.analyses.amplification.sql import _BASE, AMPLIFYING_KINDS
 
-# r: candidate amplifications (self-amplifications included). The referenced account falls back to the
-# author of the referenced post when the source did not give it.
-_BASE = """
-WITH r AS (
-    SELECT p.platform, p.post_id, p.account_id, p.account_handle, p.kind, p.created_at, p.text,
-           p.ref_post_id, coalesce(p.ref_account_id, o.account_id) AS ref_account_id,
-           coalesce(p.ref_account_handle, o.account_handle) AS ref_account_handle,
-           o.created_at AS ref_created_at
-    FROM posts p
-    LEFT JOIN posts o ON o.platform = p.platform AND o.post_id = p.ref_post_id
-    WHERE p.collected AND p.account_id IS NOT NULL AND list_contains($kinds, p.kind)
-),
-amp AS (
-    SELECT r.*,
-           coalesce(ha.handle, r.account_handle, fa.handle) AS amplifier_handle,
-           coalesce(hb.handle, r.ref_account_handle, fb.handle) AS amplified_handle,
-           epoch(r.created_at) - epoch(r.ref_created_at) AS lag_s,
-           fa.account_id IS NOT NULL AS amplifier_tracked, fa.country AS amplifier_country,
-           CASE WHEN fa.account_id IS NOT NULL THEN coalesce(fa.actor_type, 'unknown') END
-               AS amplifier_type,
-           fb.account_id IS NOT NULL AS amplified_tracked, fb.country AS amplified_country,
-           CASE WHEN fb.account_id IS NOT NULL THEN coalesce(fb.actor_type, 'unknown') END
-               AS amplified_type
-    FROM r
-    LEFT JOIN accounts ha ON ha.platform = r.platform AND ha.account_id = r.account_id
-    LEFT JOIN accounts hb ON hb.platform = r.platform AND hb.account_id = r.ref_account_id
-    LEFT JOIN actor_accounts fa ON fa.platform = r.platform AND fa.account_id = r.account_id
-    LEFT JOIN actor_accounts fb ON fb.platform = r.platform AND fb.account_id = r.ref_account_id
-    WHERE r.ref_account_id IS NOT NULL AND r.ref_account_id <> r.account_id
-),
-top AS (
-    SELECT platform, ref_post_id,
-           count(*) FILTER (WHERE kind = 'repost') AS n_reposts,
-           count(*) FILTER (WHERE kind = 'quote') AS n_quotes,
-           count(*) FILTER (WHERE kind = 'reply') AS n_replies,
-           count(DISTINCT account_id) AS n_amplifiers,
-           count(DISTINCT account_id) FILTER (WHERE amplifier_tracked) AS n_tracked_amplifiers,
-           coalesce(list(DISTINCT amplifier_handle ORDER BY amplifier_handle)
-                    FILTER (WHERE amplifier_tracked AND amplifier_handle IS NOT NULL), [])
-               AS tracked_amplifier_handles,
-           min(created_at) AS first_amplified_at,
-           median(lag_s) AS median_lag_s,
-           any_value(ref_account_id) AS ref_account_id,
-           any_value(amplified_handle) AS ref_handle,
-           any_value(text) FILTER (WHERE kind = 'repost') AS repost_text,
-           row_number() OVER (ORDER BY count(DISTINCT account_id) DESC, count(*) DESC,
-                              platform, ref_post_id) AS rank
-    FROM amp WHERE ref_post_id IS NOT NULL
-    GROUP BY platform, ref_post_id
-    QUALIFY rank <= $top_n
-)
-"""
+__all__ = ["AMPLIFYING_KINDS", "Amplification"]
 
 _EDGES = """
 SELECT platform, account_id AS amplifier_id,
@@ -168,7 +120,12 @@ class Amplification(Analysis):
     Parameters (stored unchanged; validated by :meth:`run`, which raises AnalysisError):
 
     * ``top_n`` (int >= 1, default 20): number of most amplified posts in ``top_posts``;
-    * ``kinds`` (tuple of ``repost``/``quote``/``reply``, default all three): which kinds count.
+    * ``kinds`` (tuple of ``repost``/``quote``/``reply``, default all three): which kinds count;
+    * ``baseline_reference`` (``auto`` | ``untracked`` | ``others``, default ``auto``), ``alpha``
+      (default 0.01, on the BH q-value), ``min_ratio`` (default 1.5): the baseline test;
+    * ``echo_min_chars`` (default 40), ``echo_window_s`` (default 259,200 s = 3 days),
+      ``max_echoes`` (default 200): echoes;
+    * ``top_n_accounts`` (default 50), ``top_per_group`` (default 5).
 
     Tables (times tz-aware UTC; lags in seconds):
 
@@ -187,6 +144,27 @@ class Amplification(Analysis):
     * ``country_matrix``: amplifier_country, amplified_country, n_amplifications, n_amplifiers,
       n_amplified_accounts — only amplifications between tracked actors with a country on both sides.
     * ``group_matrix``: amplifier_type, amplified_type and the same counts, between tracked actors.
+    * ``country_baseline``, ``type_baseline``, ``overt_baseline``: observed vs expected amplification
+      between groups (country; actor type; ``overt``/``covert``), ``(untracked)`` amplifiers included
+      for comparison: amplifier_<g>, amplified_<g>, n_amplifications, n_posts_amplifier (collected
+      posts of the amplifier group), reference_rate, expected_n, ratio, p_value, q_value, excess
+      (bool). Model: :mod:`ioscope.analyses.amplification.baseline` (activity null model, binomial
+      tail, Benjamini–Hochberg).
+    * ``echoes``: the same text or link in own posts of ≥ 2 tracked accounts within ``echo_window_s``:
+      echo_id, item_type (``text``/``url``), item, n_posts, n_accounts, n_countries, countries (list),
+      handles (list, first poster first), first_post_id, first_permalink, first_handle,
+      first_country, first_at, last_at, span_s, median_lag_s (of the followers), cross_country.
+      ``echo_posts``: echo_id, item_type, platform, post_id, permalink, account_id, handle, country,
+      actor_type, created_at, lag_s (after the first), is_first.
+      Method: :mod:`ioscope.analyses.amplification.echo`.
+    * ``domain_amplification``: registered domains linked by reposted or quoted posts: domain,
+      n_posts_linking, n_amplifications, n_amplifiers, n_tracked_amplifications,
+      n_tracked_amplifiers, tracked_countries (list).
+    * ``top_accounts``: the ``top_n_accounts`` most amplified accounts: platform, account_id, handle,
+      country, actor_type, n_amplifications, n_amplifiers, n_tracked_amplifiers, n_amplifier_countries.
+    * ``top_by_group``: per UTC month of the original and author group (tracked authors), the
+      ``top_per_group`` posts by distinct amplifiers: month, country, actor_type, rank, platform,
+      post_id, account_id, handle, n_amplifiers, n_tracked_amplifiers, n_amplifications, permalink.
 
     Graph ``amplification`` (networkx DiGraph): node key ``"{platform}:{account_id}"`` with attributes
     label (handle, or the ID when unknown), platform, account_id, country ("" when none), actor_type
@@ -201,9 +179,20 @@ class Amplification(Analysis):
     name = "amplification"
     title = "Amplification"
 
-    def __init__(self, top_n: int = 20, kinds: tuple[str, ...] = AMPLIFYING_KINDS):
+    def __init__(self, top_n: int = 20, kinds: tuple[str, ...] = AMPLIFYING_KINDS,
+                 baseline_reference: str = "auto", alpha: float = 0.01, min_ratio: float = 1.5,
+                 echo_min_chars: int = 40, echo_window_s: float = 259200, max_echoes: int = 200,
+                 top_n_accounts: int = 50, top_per_group: int = 5):
         self.top_n = top_n
         self.kinds = kinds
+        self.baseline_reference = baseline_reference
+        self.alpha = alpha
+        self.min_ratio = min_ratio
+        self.echo_min_chars = echo_min_chars
+        self.echo_window_s = echo_window_s
+        self.max_echoes = max_echoes
+        self.top_n_accounts = top_n_accounts
+        self.top_per_group = top_per_group
 
     def _validate(self) -> list[str]:
         if isinstance(self.top_n, bool) or not isinstance(self.top_n, int) or self.top_n < 1:
@@ -214,6 +203,15 @@ class Amplification(Analysis):
             raise AnalysisError(
                 f"amplification: kinds must be a non-empty subset of {AMPLIFYING_KINDS}, got {self.kinds!r}"
             )
+        if self.baseline_reference not in ("auto", "untracked", "others"):
+            raise AnalysisError("amplification: baseline_reference must be auto, untracked or others, "
+                                f"got {self.baseline_reference!r}")
+        for name in ("echo_min_chars", "max_echoes", "top_n_accounts", "top_per_group"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+                raise AnalysisError(f"amplification: {name} must be an integer >= 1, got {v!r}")
+        if not (0 < float(self.alpha) < 1) or float(self.min_ratio) < 0 or float(self.echo_window_s) < 0:
+            raise AnalysisError("amplification: alpha must be in (0, 1), min_ratio and echo_window_s >= 0")
         return kinds
 
     def run(self, store: Store) -> Result:
@@ -248,14 +246,36 @@ class Amplification(Analysis):
                 a="amplifier_type", b="amplified_type",
                 where="amplifier_tracked AND amplified_tracked")),
         }
+        reference = None
+        for grouping in ("country", "type", "overt"):
+            table, reference = baseline_table(
+                store, params, grouping, reference=self.baseline_reference, alpha=float(self.alpha),
+                min_ratio=float(self.min_ratio))
+            tables[f"{grouping}_baseline"] = table
+        tables.update(echo_tables(store, min_chars=self.echo_min_chars,
+                                  window_s=float(self.echo_window_s), max_echoes=self.max_echoes))
+        tables.update(site_tables(store, params, top_accounts_n=self.top_n_accounts,
+                                  per_group=self.top_per_group))
+        for name in ("echoes",):
+            tables[name].attrs["arrow_types"] = {"countries": pa.list_(pa.string()),
+                                                 "handles": pa.list_(pa.string())}
+        tables["domain_amplification"].attrs["arrow_types"] = {"tracked_countries": pa.list_(pa.string())}
         graph = _graph(q(_PAIRS), q(_NODES))
         row = q(_SUMMARY).iloc[0]
         summary: dict[str, Any] = {k: int(row[k]) for k in row.index}
         summary["top_post_id"] = str(top["post_id"].iloc[0]) if len(top) else None
+        cb = tables["country_baseline"]
+        summary["baseline_reference"] = reference
+        summary["n_excess_country_pairs"] = int(cb["excess"].sum())
+        summary["n_echoes"] = len(tables["echoes"])
+        summary["n_cross_country_echoes"] = int(tables["echoes"]["cross_country"].sum())
         notes = [
             "Amplification is evidence of who pushed whose posts, not proof of coordination or of "
             "state direction; open the amplifying posts before drawing conclusions.",
         ]
+        notes.append(
+            f"Baselines compare each group with the {reference} accounts' amplification per post "
+            "(activity null model); 'excess' means significantly more than that, not coordination.")
         if summary["n_unresolved"]:
             notes.append(f"{summary['n_unresolved']} posts of the chosen kinds name no referenced "
                          "account and are left out.")

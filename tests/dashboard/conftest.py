@@ -1,0 +1,111 @@
+"""Fixtures of the dashboard tests: the hand-checked scenario store of tests/analyses/conftest.py
+(closed, so the dashboard can open it read-only), an in-process ASGI client, the demo store, and a
+live server for the browser tests (``@pytest.mark.browser``)."""
+
+from __future__ import annotations
+
+import importlib.util
+import socket
+import sys
+import threading
+import time
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("starlette", reason="the dashboard needs starlette: pip install starlette")
+
+from ioscope.store import Store  # noqa: E402
+
+_spec = importlib.util.spec_from_file_location(
+    "ioscope_tests_scenario", Path(__file__).parent.parent / "analyses" / "conftest.py")
+scenario = sys.modules.get(_spec.name)
+if scenario is None:
+    scenario = importlib.util.module_from_spec(_spec)
+    sys.modules[_spec.name] = scenario
+    _spec.loader.exec_module(scenario)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: drives a real Chromium through Playwright "
+                                       "(skipped when /usr/bin/chromium or playwright is absent)")
+
+
+def build_store(path: Path, posts: list[dict], accounts: list[dict], actors: list[dict]) -> Path:
+    """Write one ingest of ``posts``/``accounts`` and the registry ``actors`` to ``path``; closed."""
+    with Store(path) as store:
+        store.begin_file()
+        store.stage("posts", posts)
+        store.stage("accounts", accounts)
+        store.commit_file({"source_file": "/test/input.jsonl", "source_format": "test",
+                           "sha256": "0" * 64, "started_at": scenario.T0,
+                           "finished_at": scenario.T0, "n_read": len(posts),
+                           "ioscope_version": "test"})
+        store.set_actors(actors)
+    return path
+
+
+@pytest.fixture
+def scenario_db(tmp_path: Path) -> Path:
+    """The scenario of tests/analyses/conftest.py as a closed store file."""
+    return build_store(tmp_path / "scenario.duckdb", *scenario.scenario_rows())
+
+
+@pytest.fixture
+def client(scenario_db: Path):
+    """A Starlette TestClient over the scenario store (no analysis run on demand)."""
+    from starlette.testclient import TestClient
+
+    from ioscope.outputs.dashboard import create_app
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        app = create_app(scenario_db, run_on_demand=())
+        with TestClient(app, base_url="http://127.0.0.1") as c:
+            yield c
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo scenario at scale 0.2, ingested with its actors (about 3 s)."""
+    from ioscope.actors import read_actors_csv
+    from ioscope.demo import generate
+    from ioscope.ingest import ingest
+
+    root = tmp_path_factory.mktemp("demo")
+    files = generate(root / "input", scale=0.2)
+    db = root / "ioscope.duckdb"
+    with Store(db) as store:
+        ingest(store, files.tweet_files)
+        store.set_actors(read_actors_csv(files.actors_csv))
+    return db
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(demo_db: Path) -> Iterator[str]:
+    """``ioscope serve`` on the demo store in a background thread; yields the base URL."""
+    import uvicorn
+
+    from ioscope.outputs.dashboard import create_app
+
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(demo_db), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the dashboard server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)

@@ -18,7 +18,9 @@ from ioscope.store import Store
 @pytest.fixture(scope="module")
 def demo_out(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("demo")
-    result = CliRunner().invoke(app, ["demo", "--out", str(out), "--scale", "0.2"])
+    # The language-blind tfidf back end keeps this pipeline test fast; the e5 model is tested where
+    # narratives and claims are (tests/analyses/narratives, tests/analyses/claims).
+    result = CliRunner().invoke(app, ["demo", "--out", str(out), "--scale", "0.2", "--model", "tfidf"])
     assert result.exit_code == 0, result.output
     assert "report.html" in result.output
     return out

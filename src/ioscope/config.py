@@ -33,6 +33,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("db", "ioscope.duckdb", "path", "the DuckDB store file"),
     Setting("tz", "UTC", "IANA zone", "zone in which naive timestamps in input files are read"),
     Setting("out", "ioscope-out", "path", "folder for report.html, tables/ and graphs/"),
+    Setting("model", "e5-small", "name", "embedding model of narratives and claims: e5-small, tfidf, st:PATH"),
     Setting("token", "", "string", "access token of `ioscope serve` (generated for a non-local host)"),
 )
 

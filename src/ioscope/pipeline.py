@@ -34,8 +34,24 @@ class Outcome:
 
 
 def run_analyses(store: Store, analyses: Sequence[Analysis] | None = None) -> list[Result]:
-    """Run ``analyses`` (default: every registered analysis with default parameters) on ``store``."""
-    return [a.run(store) for a in (analyses if analyses is not None else default_analyses())]
+    """Run ``analyses`` (default: every registered analysis with default parameters) on ``store``, in
+    order. On a writable store each result table is also saved in the store as
+    ``<analysis>_<table>`` (e.g. ``coordination_cluster_members``), so that later analyses (claims
+    reads coordination clusters, shifts reads narrative assignments), the dashboard and any DuckDB
+    client can use it."""
+    results = []
+    for analysis in analyses if analyses is not None else default_analyses():
+        result = analysis.run(store)
+        if not store.read_only:
+            save_results(store, result)
+        results.append(result)
+    return results
+
+
+def save_results(store: Store, result: Result) -> None:
+    """Save every table of ``result`` in ``store`` as ``<analysis>_<table>`` (see :func:`run_analyses`)."""
+    for name, frame in result.tables.items():
+        store.save_result_table(f"{result.name}_{name}", frame)
 
 
 def store_summary(store: Store) -> dict:
@@ -74,12 +90,14 @@ def analyze(
     progress: ProgressFn | None = None,
     params: dict[str, dict] | None = None,
     domain_lists: Sequence[tuple[str | Path, str]] = (),
+    claims: Sequence[str | Path] = (),
 ) -> Outcome:
     """Ingest ``paths`` into the store ``db``, load ``actors`` (replacing the registry) if given, run
     all analyses and write ``out/report.html``, ``out/tables/*.parquet`` and ``out/graphs/*.gexf``.
     ``params``: per-analysis keyword parameters (analysis name -> dict), e.g.
     ``{"shifts": {"events": "events.csv"}}``; the rest run with their defaults. ``domain_lists``:
-    (file, format) pairs imported before the analyses (see :func:`ioscope.domain_lists.import_domain_list`).
+    (file, format) pairs imported before the analyses (see :func:`ioscope.domain_lists.import_domain_list`);
+    ``claims``: fact-check files imported before the analyses (see :func:`ioscope.claims.import_claims`).
 
     Raises the errors of :func:`ioscope.ingest.ingest` and :func:`ioscope.actors.read_actors_csv`.
     """
@@ -94,6 +112,10 @@ def analyze(
             from ioscope.domain_lists import import_domain_list
 
             import_domain_list(store, list_path, list_format)
+        if claims:
+            from ioscope.claims import import_claims
+
+            import_claims(store, claims)
         return report_store(store, out, title=title, ingest_report=report, params=params)
 
 
@@ -120,6 +142,7 @@ def run_one(db: str | Path, name: str, out: str | Path | None = None, *,
     analysis = get(name, **params)
     with Store(db) as store:
         result = analysis.run(store)
+        save_results(store, result)
         if out is not None:
             write_outputs([result], Path(out), title=title or f"ioscope {name}",
                           store_summary=store_summary(store))

@@ -26,6 +26,7 @@ and every actor load.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -275,6 +276,21 @@ class Store:
             self.con.execute("ROLLBACK")
         except duckdb.Error:
             pass
+
+    # -- analysis results ----------------------------------------------------------------------------
+
+    def save_result_table(self, name: str, frame: pd.DataFrame) -> None:
+        """Store an analysis result table as ``name`` (replacing it), so that later analyses, the
+        dashboard and any DuckDB client can read it. ``name`` must be a plain identifier
+        (``[a-z0-9_]+``); raises StoreError otherwise or on a read-only store."""
+        self._require_writable()
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            raise StoreError(f"bad result table name {name!r}")
+        self.con.register("_ioscope_result", frame)
+        try:
+            self.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _ioscope_result")
+        finally:
+            self.con.unregister("_ioscope_result")
 
     # -- actors ----------------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from typing import Any
 from ioscope.analyses.activity import Activity
 from ioscope.analyses.amplification import Amplification
 from ioscope.analyses.base import Analysis, Result
+from ioscope.analyses.claims import Claims
 from ioscope.analyses.domains import Domains
 from ioscope.analyses.shifts import Shifts
 from ioscope.errors import ConfigError
@@ -20,10 +21,11 @@ ANALYSES: dict[str, type[Analysis]] = {
     Amplification.name: Amplification,
     Domains.name: Domains,
     Shifts.name: Shifts,
+    Claims.name: Claims,
 }
 """Registered analyses: name -> class."""
 
-__all__ = ["ANALYSES", "Activity", "Amplification", "Analysis", "Domains", "Result", "Shifts",
+__all__ = ["ANALYSES", "Activity", "Amplification", "Analysis", "Claims", "Domains", "Result", "Shifts",
            "default_analyses", "get"]
 
 

@@ -151,3 +151,43 @@ def serve(
     from ioscope.outputs.dashboard import serve as run_serve
 
     run_serve(db, host=host, port=port, token=token, results_dir=results, echo=console.print)
+
+
+claims_app = typer.Typer(help="Fact-checked claims: import them, match posts to them.", no_args_is_help=True)
+app.add_typer(claims_app, name="claims")
+
+
+@claims_app.command("import")
+def claims_import(
+    files: Annotated[list[Path], typer.Argument(help="ClaimReview JSON-LD, Fact Check API JSON, or CSV.")],
+    db: DbOpt = _DB,
+    layout: Annotated[Optional[str], typer.Option(help="Reader (default: detected per file).")] = None,
+    map: Annotated[Optional[list[str]], typer.Option(help="For a generic CSV: canonical=column.")] = None,
+    strict: Annotated[bool, typer.Option(help="Fail on the first record that would be quarantined.")] = False,
+) -> None:
+    """Import fact-checked claims into the store (idempotent on claim_id)."""
+    from ioscope.claims import import_claims
+    from ioscope.store import Store
+
+    with Store(db) as store:
+        report = import_claims(store, files, layout=layout, mapping=_parse_pairs(map, "--map") or None,
+                               strict=strict)
+    table = Table("file", "reader", "read", "stored", "duplicate", "quarantined")
+    for f in report.files:
+        table.add_row(safe(Path(f.path).name, max_len=60), safe(f.reader), f"{f.n_read:,}",
+                      f"{f.n_stored:,}", f"{f.n_duplicate:,}", f"{f.n_quarantined:,}")
+    console.print(table)
+
+
+@claims_app.command("match")
+def claims_match(
+    db: DbOpt = _DB,
+    out: OutOneOpt = None,
+    model: Annotated[str, typer.Option(help="Embedding model (see docs/embeddings.md).")] = "e5-small",
+    top_k: Annotated[int, typer.Option(help="Candidate claims per post.")] = 5,
+    threshold: Annotated[float, typer.Option(help="Calibrated score (z) a match must reach.")] = 5.0,
+) -> None:
+    """Match posts to the imported claims, across languages, and aggregate by actor and cluster."""
+    from ioscope.pipeline import run_one
+
+    _print_result(run_one(db, "claims", out, model=model, top_k=top_k, threshold=threshold), out)

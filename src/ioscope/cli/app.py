@@ -38,6 +38,19 @@ StrictOpt = Annotated[bool, typer.Option("--strict", help="Fail on the first rec
                                                           "quarantined (the file is rolled back).")]
 ActorsOpt = Annotated[Optional[Path], typer.Option("--actors", help="Actor registry CSV (replaces the "
                                                                     "store's registry).")]
+ModelOpt = Annotated[str, typer.Option("--model", help="Embedding model of the narratives and claims "
+                                      "analyses: e5-small (multilingual, offline), tfidf (fast, "
+                                      "language-blind), st:PATH [env IOSCOPE_MODEL].",
+                                      envvar="IOSCOPE_MODEL")]
+
+
+def embedding_params(model: str) -> dict[str, dict[str, str]]:
+    """Per-analysis parameters that set the embedding model of every analysis that embeds text."""
+    from ioscope.analyses import ANALYSES
+
+    return {name: {"model": model} for name in ("narratives", "claims") if name in ANALYSES}
+
+
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Output folder for report.html, tables/, "
                                                           "graphs/ [env IOSCOPE_OUT].",
                                       envvar="IOSCOPE_OUT")]

@@ -12,8 +12,8 @@ from rich.table import Table
 
 from ioscope._version import __version__
 from ioscope.cli.app import (
-    ActorsOpt, Bar, DbOpt, FormatOpt, MapOpt, OutOpt, StrictOpt, TzOpt, app, console, finish,
-    print_ingest, safe, source_options,
+    ActorsOpt, Bar, DbOpt, FormatOpt, MapOpt, ModelOpt, OutOpt, StrictOpt, TzOpt, app, console,
+    embedding_params, finish, print_ingest, safe, source_options,
 )
 from ioscope.config import setting
 
@@ -75,6 +75,7 @@ def analyze(
     platform: Annotated[Optional[str], typer.Option(help="Platform name for generic inputs.")] = None,
     strict: StrictOpt = False,
     title: Annotated[str, typer.Option(help="Report title.")] = "ioscope report",
+    model: ModelOpt = setting("model").default,
 ) -> None:
     """Ingest FILES, load --actors, run every analysis and write the report and exports to --out."""
     from ioscope.pipeline import analyze as run_analyze
@@ -83,7 +84,7 @@ def analyze(
     with Bar() as bar:
         outcome = run_analyze(files or [], db=db, out=out, actors=actors, format=format,
                               options=source_options(tz, map, platform), strict=strict, title=title,
-                              progress=bar)
+                              progress=bar, params=embedding_params(model))
     finish(outcome, started)
 
 
@@ -92,6 +93,7 @@ def report(
     out: OutOpt = Path(setting("out").default),
     db: DbOpt = Path(setting("db").default),
     title: Annotated[str, typer.Option(help="Report title.")] = "ioscope report",
+    model: ModelOpt = setting("model").default,
 ) -> None:
     """Run every analysis on the store and write report.html, tables/ and graphs/ to --out."""
     from ioscope.pipeline import report_store
@@ -99,7 +101,7 @@ def report(
 
     started = time.perf_counter()
     with Store(db) as store:
-        outcome = report_store(store, out, title=title)
+        outcome = report_store(store, out, title=title, params=embedding_params(model))
     finish(outcome, started)
 
 
@@ -121,6 +123,7 @@ def demo(
                                                           "and report.")] = Path("demo-out"),
     seed: Annotated[int, typer.Option(help="Random seed of the scenario.")] = 20200312,
     scale: Annotated[float, typer.Option(help="Multiplier of ordinary accounts and posts.")] = 1.0,
+    model: ModelOpt = setting("model").default,
 ) -> None:
     """Generate the demo scenario (v1.1 JSON lines + actors + ground truth) and run the main job on it."""
     from ioscope.demo import generate
@@ -138,7 +141,9 @@ def demo(
         outcome = run_analyze(files.tweet_files, db=db, out=out / "report", actors=files.actors_csv,
                               title="ioscope demo: COVID-19 state narratives (invented scenario)",
                               progress=bar, domain_lists=[(files.domain_ratings, "csv")],
-                              params={"shifts": {"events": str(files.events)}})
+                              claims=[files.claims],
+                              params={"shifts": {"events": str(files.events)},
+                                      **embedding_params(model)})
     finish(outcome, started)
 
 

@@ -12,6 +12,7 @@ from ioscope.analyses.activity import Activity
 from ioscope.analyses.amplification import Amplification
 from ioscope.analyses.base import Analysis, Result
 from ioscope.analyses.claims import Claims
+from ioscope.analyses.coordination import Coordination
 from ioscope.analyses.domains import Domains
 from ioscope.analyses.shifts import Shifts
 from ioscope.errors import ConfigError
@@ -19,14 +20,15 @@ from ioscope.errors import ConfigError
 ANALYSES: dict[str, type[Analysis]] = {
     Activity.name: Activity,
     Amplification.name: Amplification,
+    Coordination.name: Coordination,
     Domains.name: Domains,
+    Claims.name: Claims,  # after coordination: it reads the clusters
     Shifts.name: Shifts,
-    Claims.name: Claims,
 }
 """Registered analyses: name -> class."""
 
-__all__ = ["ANALYSES", "Activity", "Amplification", "Analysis", "Claims", "Domains", "Result", "Shifts",
-           "default_analyses", "get"]
+__all__ = ["ANALYSES", "Activity", "Amplification", "Analysis", "Claims", "Coordination", "Domains",
+           "Result", "Shifts", "default_analyses", "get"]
 
 
 def get(name: str, **params: Any) -> Analysis:

@@ -191,3 +191,31 @@ def claims_match(
     from ioscope.pipeline import run_one
 
     _print_result(run_one(db, "claims", out, model=model, top_k=top_k, threshold=threshold), out)
+
+
+@app.command()
+def coordination(
+    db: DbOpt = _DB,
+    out: OutOneOpt = None,
+    behaviour: Annotated[Optional[list[str]], typer.Option(
+        "--behaviour", "-b", help="co_repost, co_quote, co_reply, co_link, co_domain, co_hashtag, "
+                                  "hashtag_seq, co_text, near_text, sync (repeatable; default: "
+                                  "co_repost, co_link, co_text, near_text).")] = None,
+    window: Annotated[Optional[list[str]], typer.Option(
+        "--window", "-w", help="Coordination window in seconds, or 'auto' (repeatable: several "
+                               "windows in one run; default per behaviour, see docs).")] = None,
+    min_coactions: Annotated[int, typer.Option(help="Co-actions an edge needs.")] = 2,
+    p_value: Annotated[float, typer.Option(help="Significance level of the time-shuffle null model.")] = 0.01,
+    resolution: Annotated[float, typer.Option(help="Leiden CPM resolution.")] = 0.02,
+    seed: Annotated[int, typer.Option(help="Seed of the null model and Leiden.")] = 0,
+) -> None:
+    """Accounts acting together more often than chance allows: co-action networks with evidence,
+    p-values and Leiden clusters."""
+    from ioscope.analyses.coordination import DEFAULT_BEHAVIOURS
+    from ioscope.pipeline import run_one
+
+    windows: list[float | str] = [w if w == "auto" else float(w) for w in window or []]
+    result = run_one(db, "coordination", out, behaviours=tuple(behaviour or DEFAULT_BEHAVIOURS),
+                     window_s=(windows[0] if len(windows) == 1 else windows) if windows else None,
+                     min_coactions=min_coactions, p_value=p_value, resolution=resolution, seed=seed)
+    _print_result(result, out)

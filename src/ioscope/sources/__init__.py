@@ -5,6 +5,7 @@ Importing this package registers the built-in formats.
 
 from ioscope.sources import (  # noqa: F401  (each module registers its format)
     bluesky,
+    coortweet,
     crowdtangle,
     crowdtangle_shares,
     feeds,
@@ -12,6 +13,7 @@ from ioscope.sources import (  # noqa: F401  (each module registers its format)
     io_archive,
     ira_csv,
     mastodon,
+    qut_cnt,
     telegram,
     twarc_csv,
     twitter_v1,

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from ioscope.analyses.base import Analysis, Result
-from ioscope.analyses.coordination import actions, clusters, communities, evidence, params
+from ioscope.analyses.coordination import actions, clusters, coaction, communities, evidence, params
 from ioscope.analyses.coordination.attach import attach as attach_accounts
 from ioscope.analyses.coordination.layers import Layer, run_layer
 from ioscope.analyses.coordination.neartext import build_near_actions
@@ -25,6 +25,8 @@ from ioscope.store import Store
 __all__ = ["Coordination"]
 
 DEFAULT_BEHAVIOURS = ("co_repost", "co_link", "co_text", "near_text")
+NUM_PERM = 128
+"""MinHash permutations for near_text (estimated Jaccard standard error about 0.04)."""
 
 
 class Coordination(Analysis):
@@ -42,20 +44,25 @@ class Coordination(Analysis):
       (:func:`.actions.estimate_window`); the value chosen is in the summary (``auto_windows_s``).
     * ``min_actions`` (2): an account needs this many actions in a behaviour to be paired in it.
     * ``min_coactions`` (2): an edge needs this many co-actions in a layer.
-    * ``p_value`` (0.01): keep an edge whose time-shuffle p-value is at most this (None: no null
-      model and no significance filter); ``n_null`` (99): shuffles (the smallest p is 1/(n_null+1)).
-    * ``min_cosine`` (0.5): also keep an edge whose windowed TF-IDF cosine is at least this, whatever
-      its p-value (None: p-value only). See :mod:`.layers` for the exact rule.
+    * ``p_value`` (0.01): significance level of the time-shuffle null model (:mod:`.weights`;
+      None: no null model); ``n_null`` (99): shuffles (the smallest p is 1/(n_null + 1)).
+    * ``min_cosine`` (0.1): windowed TF-IDF cosine every kept edge needs (None: off);
+      ``strong_cosine`` (0.8): a cosine that keeps an edge with co-actions on two or more objects
+      without the p-value (None: off). The rule: n_coactions >= min_coactions and cosine >=
+      min_cosine and (p <= p_value or (cosine >= strong_cosine and n_objects >= 2)) (:mod:`.layers`).
     * ``weight`` ("tfidf"): the edge ``weight`` — "tfidf" (windowed TF-IDF cosine; fused: summed over
       behaviours), "coactions" or "objects"; ``weight_percentile`` (None): also require weight above
       this quantile of a layer's candidate weights (CooRTweet: 0.5; CooRnet: 0.9).
-    * ``resolution`` (0.05): CPM resolution of Leiden (average link weight a group needs); ``seed`` (0).
+    * ``resolution`` (0.02): CPM resolution of Leiden (average link weight per pair a group needs);
+      ``seed`` (0): seeds the null model, MinHash and Leiden.
     * ``max_pairs_per_action`` (200): cap on the actions each action is paired with inside one window
       (:mod:`.coaction`); sync drops bins with more active accounts than this.
     * ``min_text_chars`` (20): shorter normalised texts are not co_text / near_text actions;
-      ``near_text_threshold`` (0.7, Jaccard of character shingles); ``shingle_chars`` (5).
-    * ``min_cluster_size`` (2), ``max_evidence_per_edge`` (100), ``timeline_bin_s`` (3600),
+      ``near_text_threshold`` (0.6, Jaccard of character shingles); ``shingle_chars`` (5).
+    * ``min_cluster_size`` (2), ``max_evidence_per_edge`` (100), ``timeline_bin_s`` (3600 s),
       ``sync_min_cosine`` (0.8), ``top_n`` (5: objects and domains listed per cluster).
+    * ``attach`` (True): an account in no cluster joins one whose events it took part in
+      (:mod:`.attach`).
 
     Tables (times tz-aware UTC; durations in seconds; a/b order of a pair is by (platform, account_id)):
 
@@ -66,18 +73,18 @@ class Coordination(Analysis):
       (min/max of the two accounts' distinct posts in the co-actions; 1 = balanced), p_value (min over
       layers; NaN when not computed), leader (account_id that acted first in most co-actions; '' on a
       tie), leader_share (share of ordered co-actions led by the leader), first_at, last_at, cluster_id
-      (-1 = none).
+      (-1 = none), kept_by ("test": passed the edge test in a layer; "attachment": see attach).
     * ``edge_layers`` — one row per kept pair and layer: account_a, account_b, handle_a, handle_b,
       behaviour, window_s, n_coactions, n_objects, n_posts_a, n_posts_b, weight, tfidf_cosine,
       symmetry, p_value, leader, leader_share, mean_delta_s, first_at, last_at.
-    * ``evidence`` — the co-actions of every edge (:func:`.evidence.evidence_rows`): account_a,
-      account_b, handle_a, handle_b, behaviour, window_s, object, post_a, time_a, post_b, time_b,
+    * ``evidence`` — the co-actions of every edge (:func:`.evidence.evidence_rows`): cluster_id,
+      account_a, account_b, handle_a, handle_b, behaviour, window_s, object, post_a, time_a, post_b, time_b,
       delta_s, url_a, url_b, platform_a, platform_b.
     * ``clusters`` — cluster_id (1 = largest), n_accounts, n_edges, n_coactions (inside the cluster),
       members (handles, else IDs, by degree), countries, actor_types (tracked-actor labels), behaviours,
       top_objects, top_domains (lists, most frequent first), first_at, last_at.
     * ``cluster_members`` — cluster_id, platform, account_id, handle, actor_name, country, actor_type,
-      overt, degree, strength (sum of weights inside the cluster), n_coactions.
+      overt, degree, strength (sum of weights inside the cluster), n_coactions, attached (bool).
     * ``cluster_timeline`` — cluster_id, bin_start, n_coactions, n_accounts, behaviours per
       ``timeline_bin_s`` bin.
     * ``layers`` — behaviour, window_s, auto (bool), n_actions, n_coactions, n_candidates, n_kept,
@@ -85,7 +92,8 @@ class Coordination(Analysis):
 
     Graph ``coordination``: the fused network (:func:`.clusters.build_graph`). Summary: n_posts,
     n_accounts, n_edges, n_clusters, n_accounts_in_clusters, windows_s (behaviour -> windows used),
-    auto_windows_s (behaviour -> estimated window), n_capped_objects.
+    auto_windows_s (behaviour -> estimated window), n_capped_objects, n_attached. Raises
+    AnalysisError for a bad parameter (unknown behaviour or window key included).
     """
 
     name = "coordination"
@@ -136,12 +144,55 @@ class Coordination(Analysis):
 
     def _run(self, con, behaviours, plan) -> Result:
         n_posts, n_accounts = actions.load_posts(con, self.min_text_chars)
-        layers: list[Layer] = []
-        layer_rows, used, auto = [], {}, {}
         notes = ["Coordination edges are evidence for an analyst, not a verdict: read the co-actions "
                  "in the evidence table (with post links) before drawing conclusions."]
+        layers, layer_table, used, auto = self._layers(con, behaviours, plan, notes)
+        capped = int(layer_table["n_capped_objects"].sum()) if len(layer_table) else 0
+        if capped:
+            notes.append(f"{capped} object(s) had more than {self.max_pairs_per_action} actions inside "
+                         "one window; each action was paired with its next "
+                         f"{self.max_pairs_per_action} actions only (max_pairs_per_action).")
+        evidence.collect(con, layers)
+        acc = self._accounts(con)
+        kept, edge_layers = _kept_layers(layers, acc)
+        agg = _pair_weights(kept)
+        members = self._members(agg)
+        attached: dict[int, int] = {}
+        if self.attach:
+            clusters.register_members(con, members)
+            attached = attach_accounts(con, layers, members, self.min_coactions)
+            members.update(attached)
+            members = _renumber(members, acc)
+            attached = {a: members[a] for a in attached}
+        edges = _fused(con, agg, acc)
+        tables = clusters.cluster_tables(con, edges, members, acc, self.top_n, self.timeline_bin_s)
+        tables["cluster_members"]["attached"] = tables["cluster_members"]["account_id"].isin(
+            acc.loc[list(attached), "account_id"]) if attached else False
+        edges["cluster_id"] = [members.get(a, -1) if members.get(a, -1) == members.get(b, -2) else -1
+                               for a, b in zip(edges["a"], edges["b"], strict=True)]
+        graph = clusters.build_graph(edges, acc, members)
+        ev = evidence.evidence_rows(con, acc, self.max_evidence_per_edge, members)
+        summary = {
+            "n_posts": int(n_posts), "n_accounts": int(n_accounts), "n_edges": len(edges),
+            "n_clusters": len(tables["clusters"]),
+            "n_accounts_in_clusters": int(tables["clusters"]["n_accounts"].sum()),
+            "windows_s": used, "auto_windows_s": auto, "n_capped_objects": capped,
+            "n_attached": len(attached),
+        }
+        if auto:
+            notes.append("Automatic windows (CooRnet's estimate): "
+                         + ", ".join(f"{b} {w:g} s" for b, w in auto.items()) + ".")
+        out = {"edges": _public_edges(edges), "edge_layers": edge_layers, "evidence": ev, **tables,
+               "layers": layer_table}
+        return Result(name=self.name, params=self.get_params(), tables=out,
+                      graphs={"coordination": graph}, summary=summary, notes=notes)
+
+    def _layers(self, con, behaviours, plan, notes: list[str]):
+        """Run every (behaviour, window) layer: (layers, layer table, windows used, auto windows)."""
+        layers: list[Layer] = []
+        layer_rows, used, auto = [], {}, {}
         for i, behaviour in enumerate(behaviours):
-            n_actions = self._actions(con, behaviour, i, notes)
+            n_actions = self._actions(con, behaviour, i)
             for w in plan[behaviour]:
                 window = w
                 if w == params.AUTO:
@@ -161,52 +212,14 @@ class Coordination(Analysis):
                     "n_actions": n_actions, "n_coactions": layer.stats.get("n_coactions", 0),
                     "n_candidates": len(layer.edges), "n_kept": int(layer.edges["kept"].sum()),
                     "n_capped_objects": layer.stats.get("n_capped_objects", 0)})
-        layer_table = pd.DataFrame(layer_rows)
-        capped = int(layer_table["n_capped_objects"].sum()) if len(layer_table) else 0
-        if capped:
-            notes.append(f"{capped} object(s) had more than {self.max_pairs_per_action} actions inside "
-                         "one window; each action was paired with its next "
-                         f"{self.max_pairs_per_action} actions only (max_pairs_per_action).")
-        evidence.collect(con, layers)
-        acc = self._accounts(con)
-        kept, edge_layers = _kept_layers(layers, acc)
-        agg = _pair_weights(kept)
-        members = self._members(agg)
-        attached: dict[int, int] = {}
-        if self.attach:
-            clusters.register_members(con, members)
-            attached = attach_accounts(con, layers, members, self.min_coactions)
-            members.update(attached)
-        edges = _fused(con, agg, acc)
-        tables = clusters.cluster_tables(con, edges, members, acc, self.top_n, self.timeline_bin_s)
-        tables["cluster_members"]["attached"] = tables["cluster_members"]["account_id"].isin(
-            acc.loc[list(attached), "account_id"]) if attached else False
-        edges["cluster_id"] = [members.get(a, -1) if members.get(a, -1) == members.get(b, -2) else -1
-                               for a, b in zip(edges["a"], edges["b"], strict=True)]
-        graph = clusters.build_graph(edges, acc, members)
-        ev = evidence.evidence_rows(con, acc, self.max_evidence_per_edge)
-        summary = {
-            "n_posts": int(n_posts), "n_accounts": int(n_accounts), "n_edges": len(edges),
-            "n_clusters": len(tables["clusters"]),
-            "n_accounts_in_clusters": int(tables["clusters"]["n_accounts"].sum()),
-            "windows_s": used, "auto_windows_s": auto, "n_capped_objects": capped,
-            "n_attached": len(attached),
-        }
-        if auto:
-            notes.append("Automatic windows (CooRnet's estimate): "
-                         + ", ".join(f"{b} {w:g} s" for b, w in auto.items()) + ".")
-        out = {"edges": _public_edges(edges), "edge_layers": edge_layers, "evidence": ev, **tables,
-               "layers": layer_table}
-        return Result(name=self.name, params=self.get_params(), tables=out,
-                      graphs={"coordination": graph}, summary=summary, notes=notes)
+        return layers, pd.DataFrame(layer_rows), used, auto
 
-    def _actions(self, con, behaviour: str, i: int, notes: list[str]) -> int:
-        from ioscope.analyses.coordination import coaction
-
+    def _actions(self, con, behaviour: str, i: int) -> int:
         if behaviour == "sync":
             return int(con.execute("SELECT count(*) FROM _co_posts").fetchone()[0])
         if behaviour == "near_text":
-            n, _ = build_near_actions(con, i, self.near_text_threshold, self.shingle_chars, 128, self.seed)
+            n, _ = build_near_actions(con, i, self.near_text_threshold, self.shingle_chars, NUM_PERM,
+                                      self.seed)
         else:
             n = actions.build_actions(con, behaviour, i)
         coaction.eligible(con, i, self.min_actions)
@@ -226,6 +239,18 @@ class Coordination(Analysis):
         big = sorted(c for c, n in sizes.items() if n >= self.min_cluster_size)
         renumber = {c: k + 1 for k, c in enumerate(big)}
         return {a: renumber[c] for a, c in parts.items() if c in renumber}
+
+
+def _renumber(members: dict[int, int], acc: pd.DataFrame) -> dict[int, int]:
+    """Cluster ids 1..K by size (largest first), then by the smallest (platform, account_id)."""
+    if not members:
+        return members
+    frame = pd.DataFrame({"aid": list(members), "c": list(members.values())})
+    frame["key"] = frame["aid"].map(acc["platform"]) + ":" + frame["aid"].map(acc["account_id"])
+    order = frame.groupby("c").agg(n=("aid", "size"), first=("key", "min")).sort_values(
+        ["n", "first"], ascending=[False, True])
+    new = {c: k + 1 for k, c in enumerate(order.index)}
+    return {a: new[c] for a, c in members.items()}
 
 
 def _kept_layers(layers: list[Layer], acc: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -288,10 +313,12 @@ def _public_edges(edges: pd.DataFrame) -> pd.DataFrame:
             "layers", "n_coactions", "n_objects", "weight", "tfidf_cosine", "symmetry", "p_value",
             "leader", "leader_share", "first_at", "last_at", "cluster_id", "kept_by"]
     out = edges[cols].copy()
+    out["behaviours"] = [list(x) for x in out["behaviours"]]
     out["p_value"] = out["p_value"].astype("float64")
     out["weight"] = out["weight"].astype("float64").fillna(0.0)
     out["tfidf_cosine"] = out["tfidf_cosine"].astype("float64").fillna(0.0)
     out["_none"] = out["cluster_id"] < 0
-    out = out.sort_values(["_none", "cluster_id", "weight", "account_a", "account_b"],
+    out["_w"] = out["weight"].round(9)  # sums may differ in the last bits between thread counts
+    out = out.sort_values(["_none", "cluster_id", "_w", "account_a", "account_b"],
                           ascending=[True, True, False, True, True])
-    return out.drop(columns="_none").reset_index(drop=True)
+    return out.drop(columns=["_none", "_w"]).reset_index(drop=True)

@@ -5,7 +5,8 @@ is never written). Tables built:
 
 ``_co_accounts`` (aid, platform, account_id, handle)
     one row per author of a collected, dated post; ``aid`` is a dense integer key used in joins;
-    ``handle`` is the handle on the author's latest post.
+    ``handle`` is the handle on the author's latest post. A post without an account ID but with a
+    handle is keyed by ``'@' + lower(handle)`` (shown as the account_id in every table).
 ``_co_posts`` (pidx, aid, platform, post_id, t, kind, ref_post_id, urls, domains, hashtags, norm_text)
     collected posts with a time and an author; ``pidx`` is a dense integer key; ``t`` is the post time
     in seconds since 1970-01-01 UTC (DOUBLE); ``norm_text`` is :func:`normalise_text_sql` of ``text``
@@ -78,16 +79,17 @@ def load_posts(con: duckdb.DuckDBPyConnection, min_text_chars: int) -> tuple[int
 
     Returns (number of posts, number of accounts). Posts without a time or an author are left out.
     """
+    key = "coalesce(account_id, '@' || lower(account_handle))"
     con.execute(
-        """CREATE OR REPLACE TEMP TABLE _co_accounts AS
-           SELECT (row_number() OVER (ORDER BY platform, account_id))::INTEGER AS aid,
-                  platform, account_id, handle
-           FROM (SELECT platform, account_id,
-                        arg_max(account_handle, created_at) FILTER (WHERE account_handle IS NOT NULL)
-                          AS handle
-                 FROM posts
-                 WHERE collected AND created_at IS NOT NULL AND account_id IS NOT NULL
-                 GROUP BY platform, account_id)"""
+        f"""CREATE OR REPLACE TEMP TABLE _co_accounts AS
+            SELECT (row_number() OVER (ORDER BY platform, account_id))::INTEGER AS aid,
+                   platform, account_id, handle
+            FROM (SELECT platform, {key} AS account_id,
+                         arg_max(account_handle, created_at) FILTER (WHERE account_handle IS NOT NULL)
+                           AS handle
+                  FROM posts
+                  WHERE collected AND created_at IS NOT NULL AND {key} IS NOT NULL
+                  GROUP BY platform, {key})"""
     )
     norm = normalise_text_sql("p.text")
     con.execute(
@@ -97,7 +99,9 @@ def load_posts(con: duckdb.DuckDBPyConnection, min_text_chars: int) -> tuple[int
                    p.urls, p.domains, p.hashtags,
                    CASE WHEN p.kind IS DISTINCT FROM 'repost' AND length({norm}) >= $m THEN {norm}
                    END AS norm_text
-            FROM posts p JOIN _co_accounts a USING (platform, account_id)
+            FROM posts p JOIN _co_accounts a
+              ON a.platform = p.platform
+             AND a.account_id = coalesce(p.account_id, '@' || lower(p.account_handle))
             WHERE p.collected AND p.created_at IS NOT NULL""",
         {"m": int(min_text_chars)},
     )
@@ -124,7 +128,7 @@ _NON_REPOST = "kind IS DISTINCT FROM 'repost'"
 
 # behaviour -> SELECT giving (aid, object, t, pidx); several rows per post are de-duplicated later.
 _ACTION_SQL = {
-    "co_repost": f"""SELECT aid, platform || ':' || ref_post_id, t, pidx FROM _co_posts
+    "co_repost": """SELECT aid, platform || ':' || ref_post_id, t, pidx FROM _co_posts
                       WHERE kind = 'repost' AND ref_post_id IS NOT NULL AND ref_post_id <> ''""",
     "co_quote": """SELECT aid, platform || ':' || ref_post_id, t, pidx FROM _co_posts
                     WHERE kind = 'quote' AND ref_post_id IS NOT NULL AND ref_post_id <> ''""",

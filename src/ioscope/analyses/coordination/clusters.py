@@ -49,10 +49,9 @@ def cluster_tables(con: duckdb.DuckDBPyConnection, edges: pd.DataFrame, members:
     ).df().set_index("cluster_id")
     top_obj = con.execute(
         f"""WITH {_INTERNAL},
-            o AS (SELECT cluster_id, behaviour, object, count(*) AS n FROM internal
-                  GROUP BY ALL),
-            r AS (SELECT *, row_number() OVER (PARTITION BY cluster_id
-                                               ORDER BY n DESC, behaviour, object) AS rk FROM o)
+            o AS (SELECT cluster_id, object, count(*) AS n FROM internal GROUP BY cluster_id, object),
+            r AS (SELECT *, row_number() OVER (PARTITION BY cluster_id ORDER BY n DESC, object) AS rk
+                  FROM o)
             SELECT cluster_id, list(left(object, 200) ORDER BY rk) AS top_objects FROM r
             WHERE rk <= $n GROUP BY cluster_id""",
         {"n": int(top_n)},
@@ -64,7 +63,7 @@ def cluster_tables(con: duckdb.DuckDBPyConnection, edges: pd.DataFrame, members:
             d AS (SELECT cluster_id, lower(dom) AS domain, count(*) AS n
                   FROM (SELECT p.cluster_id, unnest(cp.domains) AS dom
                         FROM posts p JOIN _co_posts cp USING (pidx))
-                  WHERE dom IS NOT NULL AND dom <> '' GROUP BY ALL),
+                  WHERE dom IS NOT NULL AND dom <> '' GROUP BY cluster_id, lower(dom)),
             r AS (SELECT *, row_number() OVER (PARTITION BY cluster_id ORDER BY n DESC, domain) AS rk
                   FROM d)
             SELECT cluster_id, list(domain ORDER BY rk) AS top_domains FROM r WHERE rk <= $n
@@ -124,6 +123,7 @@ def cluster_tables(con: duckdb.DuckDBPyConnection, edges: pd.DataFrame, members:
     ).df()
     # count(*) above counted each co-action twice (once per side): halve it.
     timeline["n_coactions"] = (timeline["n_coactions"] // 2).astype("int64")
+    timeline["behaviours"] = [list(x) for x in timeline["behaviours"]]
     timeline.insert(1, "bin_start", to_utc(timeline.pop("bin_t")))
     return {"clusters": clusters, "cluster_members": cluster_members, "cluster_timeline": timeline}
 

@@ -102,10 +102,13 @@ def edge_stats(con: duckdb.DuckDBPyConnection, layer: int, min_coactions: int) -
     (min(n_posts_a, n_posts_b) / max(...), CooRTweet's edge_symmetry_score: 1 = both contribute
     equally); a_first, b_first (co-actions in which a, resp. b, acted strictly first); mean_delta_s
     (mean |t_b - t_a|, seconds); first_t, last_t (seconds since the epoch, UTC: earliest and latest
-    action in the co-actions).
+    action in the co-actions). Pairs are counted first and the distinct counts run on the candidates
+    only (distinct aggregates over millions of one-off pairs would cost gigabytes).
     """
     return con.execute(
-        f"""SELECT a, b, count(*) AS n_coactions, count(DISTINCT oid) AS n_objects,
+        f"""WITH c AS (SELECT a, b FROM _co_pairs_{layer} GROUP BY a, b HAVING count(*) >= $m),
+                 p AS (SELECT * FROM _co_pairs_{layer} SEMI JOIN c USING (a, b))
+            SELECT a, b, count(*) AS n_coactions, count(DISTINCT oid) AS n_objects,
                    count(DISTINCT pa) AS n_posts_a, count(DISTINCT pb) AS n_posts_b,
                    least(count(DISTINCT pa), count(DISTINCT pb))::DOUBLE
                      / greatest(count(DISTINCT pa), count(DISTINCT pb)) AS symmetry,
@@ -113,7 +116,6 @@ def edge_stats(con: duckdb.DuckDBPyConnection, layer: int, min_coactions: int) -
                    count(*) FILTER (WHERE tb < ta) AS b_first,
                    avg(abs(tb - ta)) AS mean_delta_s,
                    min(least(ta, tb)) AS first_t, max(greatest(ta, tb)) AS last_t
-            FROM _co_pairs_{layer} GROUP BY a, b HAVING count(*) >= $m
-            ORDER BY a, b""",
+            FROM p GROUP BY a, b ORDER BY a, b""",
         {"m": int(min_coactions)},
     ).df()

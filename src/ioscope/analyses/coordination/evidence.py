@@ -76,10 +76,13 @@ def to_utc(seconds: pd.Series) -> pd.Series:
     return pd.to_datetime(seconds, unit="s", utc=True)
 
 
-def evidence_rows(con: duckdb.DuckDBPyConnection, acc: pd.DataFrame, max_per_edge: int) -> pd.DataFrame:
-    """The co-actions behind each kept edge, earliest first, at most ``max_per_edge`` per edge.
+def evidence_rows(con: duckdb.DuckDBPyConnection, acc: pd.DataFrame, max_per_edge: int,
+                  members: dict[int, int] | None = None) -> pd.DataFrame:
+    """The co-actions behind each kept edge, earliest first, at most ``max_per_edge`` per edge; rows
+    ordered by cluster (edges in no cluster last), then edge, then time.
 
-    Columns: account_a, account_b (account IDs; a/b as in ``edges``), handle_a, handle_b, behaviour,
+    Columns: cluster_id (the edge's cluster, -1 = none), account_a, account_b (account IDs; a/b as in
+    ``edges``), handle_a, handle_b, behaviour,
     window_s (seconds; the smallest window that found it), object, post_a, time_a, post_b, time_b (post
     IDs and UTC times), delta_s (time_b - time_a, seconds: positive when B acted after A), url_a, url_b
     (post permalinks, None when no public link can be built), platform_a, platform_b.
@@ -97,7 +100,11 @@ def evidence_rows(con: duckdb.DuckDBPyConnection, acc: pd.DataFrame, max_per_edg
            WHERE r.rn <= $n ORDER BY r.a, r.b, r.rn""",
         {"n": int(max_per_edge)},
     ).df()
+    members = members or {}
+    ca, cb = ev["a"].map(members).fillna(-1), ev["b"].map(members).fillna(-2)
+    cluster = ca.where(ca == cb, -1).astype("int64")
     out = pd.DataFrame({
+        "cluster_id": cluster,
         "account_a": ev["a"].map(acc["account_id"]), "account_b": ev["b"].map(acc["account_id"]),
         "handle_a": ev["a"].map(acc["handle"]), "handle_b": ev["b"].map(acc["handle"]),
         "behaviour": ev["behaviour"], "window_s": ev["window_s"], "object": ev["object"],
@@ -110,4 +117,6 @@ def evidence_rows(con: duckdb.DuckDBPyConnection, acc: pd.DataFrame, max_per_edg
                     zip(out["platform_a"], out["post_a"], out["handle_a"], strict=True)]
     out["url_b"] = [permalink(p, i, h) for p, i, h in
                     zip(out["platform_b"], out["post_b"], out["handle_b"], strict=True)]
-    return out
+    order = out.assign(_none=out["cluster_id"] < 0, _k=range(len(out)))
+    order = order.sort_values(["_none", "cluster_id", "_k"], kind="stable")
+    return out.loc[order.index].reset_index(drop=True)

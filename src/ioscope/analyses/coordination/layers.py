@@ -1,14 +1,18 @@
 """One layer = one behaviour at one window: its candidate edges, their weights and which are kept.
 
-The rule that keeps an edge of a layer (all parts must hold; each part can be switched off):
+The rule that keeps an edge of a layer (each part can be switched off):
 
-1. ``n_coactions >= min_coactions`` (and both accounts have ``min_actions`` actions in the behaviour);
-2. significance: ``p_value <= p_value`` (time-shuffle null model, :mod:`.weights`) **or**
-   ``tfidf_cosine >= min_cosine``. The cosine route keeps groups whose whole activity fits in one
-   window (a burst of near-identical texts within minutes), where timing cannot be tested; the p-value
-   route keeps accounts with other activity too. ``p_value=None`` switches part 2 off; for ``sync``
-   part 2 is ``tfidf_cosine >= sync_min_cosine``;
-3. with ``weight_percentile=q``: ``weight`` strictly above the ``q`` quantile of the weights of the
+1. ``n_coactions >= min_coactions``, both accounts having ``min_actions`` actions in the behaviour;
+2. ``tfidf_cosine >= min_cosine`` (default 0.1): the shared objects are a real part of both accounts'
+   behaviour, so a hyperactive account or a viral object does not create edges by itself;
+3. ``p_value <= p_value`` (time-shuffle null model, :mod:`.weights`) **or** (``tfidf_cosine >=
+   strong_cosine`` (default 0.8) on at least two distinct objects). The cosine route keeps accounts
+   whose whole activity in the behaviour fits in one window (a burst of copy-pasted texts): timing
+   cannot be tested for them (p = 1), but their behaviour is nearly identical. It needs two objects
+   because two accounts that only ever act on one object (a popular template text posted again and
+   again) have a cosine of 1 whatever the object's popularity. ``p_value=None`` switches part 3 off;
+   for ``sync`` parts 2–3 are ``tfidf_cosine >= sync_min_cosine``;
+4. with ``weight_percentile=q``: ``weight`` strictly above the ``q`` quantile of the weights of the
    layer's candidate edges (CooRTweet's ``edge_weight`` threshold; Giglietto et al. 2020 use 0.9).
 """
 
@@ -84,7 +88,7 @@ def run_layer(con: duckdb.DuckDBPyConnection, a, layer: int, behaviour: str, i: 
     else:
         sig = edges["p_value"] <= a.p_value
         if a.strong_cosine is not None:
-            sig |= edges["tfidf_cosine"] >= a.strong_cosine
+            sig |= (edges["tfidf_cosine"] >= a.strong_cosine) & (edges["n_objects"] >= 2)
     edges["kept"] = sig & floor & _percentile_pass(edges, a.weight_percentile)
     return Layer(layer, behaviour, window_s, i, edges, stats)
 

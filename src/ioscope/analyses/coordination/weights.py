@@ -21,7 +21,10 @@ Coordinated Networks on Social Media", section 3 (TF-IDF weighted bipartite proj
 behaviour are permuted among its own actions (the account keeps its objects and its set of times:
 its activity rhythm, bursts and volume), the co-actions are recounted with the same window and cap,
 and ``p = (1 + #replicates with at least the observed co-actions) / (1 + n_null)``. Replicates are
-seeded (``seed``) through DuckDB's deterministic ``hash``, so reruns give the same p-values. A small
+seeded (``seed``): each account's actions are ordered by a pseudo-random key mixed from (replicate,
+account, rank, seed) with three rounds of squaring modulo the prime 2^31 - 1 — plain integer arithmetic,
+so reruns, thread counts and engines (DuckDB, Spark) give the same p-values (positions come out uniform
+and uncorrelated between replicates and accounts; checked on 70,000 actions x 99 replicates). A small
 p says the two accounts acted on the *same objects* at the same times more often than their timing
 alone explains; an account whose whole activity fits in one window cannot get a small p (its timing
 carries no information), which is why content behaviours also accept a high TF-IDF cosine (see the
@@ -79,10 +82,21 @@ def null_p_values(con: duckdb.DuckDBPyConnection, i: int, layer: int, window_s: 
                  base AS (SELECT aid, oid, t, pidx,
                                  row_number() OVER (PARTITION BY aid ORDER BY t, oid, pidx) AS k
                           FROM _co_act_{i} SEMI JOIN cacc USING (aid)),
-                 perm AS (SELECT rep.r, b.aid, b.oid, b.pidx,
-                                 row_number() OVER (PARTITION BY rep.r, b.aid
-                                                    ORDER BY hash(rep.r, b.aid, b.k, $seed), b.k) AS k2
-                          FROM base b, range($n) rep(r)),
+                 -- a seeded pseudo-random order per (replicate, account): three rounds of
+                 -- squaring modulo the prime 2^31 - 1 (integer arithmetic: the same on every engine)
+                 m0 AS (SELECT rep.r, b.aid, b.oid, b.pidx, b.k,
+                               (CAST(b.aid AS BIGINT) * 1000003 + b.k * 7919 + rep.r * 15485863
+                                + CAST($seed AS BIGINT) * 104729)
+                                 % 2147483647 AS x
+                        FROM base b, range($n) rep(r)),
+                 m1 AS (SELECT r, aid, oid, pidx, k,
+                               ((x * x) % 2147483647 + r * 48271 + k * 16807) % 2147483647 AS x FROM m0),
+                 m2 AS (SELECT r, aid, oid, pidx, k,
+                               ((x * x) % 2147483647 + CAST(aid AS BIGINT) * 69621 + r) % 2147483647 AS x
+                        FROM m1),
+                 perm AS (SELECT r, aid, oid, pidx,
+                                 row_number() OVER (PARTITION BY r, aid
+                                                    ORDER BY (x * x) % 2147483647, k) AS k2 FROM m2),
                  sh AS (SELECT p.r, p.aid, p.oid, b.t, p.pidx
                         FROM perm p JOIN base b ON b.aid = p.aid AND b.k = p.k2),
                  obj AS (SELECT oid FROM base GROUP BY oid HAVING count(DISTINCT aid) >= 2)

@@ -1,0 +1,55 @@
+"""Text normalisation for co-text and near-duplicate grouping for near-text (any script)."""
+
+from __future__ import annotations
+
+from ioscope.analyses.coordination.actions import normalise_text
+from ioscope.analyses.coordination.neartext import group_texts, lsh_bands, shingles
+
+
+def test_leading_mentions_removed_only_at_the_start():
+    # Case 28: the run of reply mentions at the start goes; a mention inside the body stays.
+    assert normalise_text("@acct_201 @acct_202 This invented claim") == "this invented claim"
+    assert normalise_text("  @a @b_c\n Hello") == "hello"
+    assert normalise_text("Hello @acct_201, see") == "hello @acct_201, see"
+    assert normalise_text("＠fullwidth text") == "text"
+
+
+def test_urls_case_and_white_space():
+    assert normalise_text("Read THIS https://t.co/abc123 now\t\u00a0 ok") == "read this now ok"
+    assert normalise_text("Ünïcode ΣΑΣ") == "ünïcode σασ"
+    assert normalise_text("   ") == ""
+    assert normalise_text(None) is None
+
+
+def test_shingles_are_characters():
+    assert sorted(shingles("abcdef", 5)) == [b"abcde", b"bcdef"]
+    assert shingles("abc", 5) == [b"abc"]
+    assert len(shingles("疫情期间请勤洗手", 5)) == 4  # CJK without spaces works the same way
+
+
+def test_lsh_bands_favour_recall():
+    b, r = lsh_bands(128, 0.6)
+    assert b * r <= 128
+    # probability that a pair at the threshold becomes a candidate
+    assert 1 - (1 - 0.6 ** r) ** b > 0.95
+
+
+def test_near_duplicates_grouped_in_any_script():
+    texts = [
+        "the virus was made in a military lab and they hide it. share before they delete this!",   # 0
+        "the virus was made in a military lab and they hide it. share before they delete this! 👇",  # 1: emoji
+        "the virus was created in a military lab and they hide it. share before they delete this!",  # 2: word
+        "完全无关的一段文字，讨论今天的天气和午饭吃什么好呢",                                       # 3
+        "病毒来自军方实验室，他们一直在隐瞒真相。请在被删除之前转发！",                                 # 4
+        "病毒来自军方实验室，他们一直在隐瞒真相。请在被删除之前转发！！🔥",                              # 5
+        "ویروس در آزمایشگاه نظامی ساخته شد و آنها آن را پنهان می‌کنند. پیش از حذف منتشر کنید",        # 6
+        "ویروس در آزمایشگاه نظامی ساخته شد و آنها آن را پنهان می‌کنند. پیش از حذف منتشر کنید!!",      # 7
+        "a completely different sentence about football results and the weather this weekend",    # 8
+    ]
+    leader = group_texts(texts, threshold=0.6, shingle_chars=5, num_perm=128, seed=0)
+    assert leader[0] == leader[1] == leader[2] == 0
+    assert leader[4] == leader[5] == 4
+    assert leader[6] == leader[7] == 6
+    assert leader[3] == 3 and leader[8] == 8
+    # the same input gives the same groups (seeded, process-independent hashing)
+    assert group_texts(texts, 0.6, 5, 128, 0) == leader

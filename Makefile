@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ioscope needs Python 3.11 or newer")'
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test,web,dashboard]'
+	$(BIN)/python -m pip install -q -e '.[test,web,dashboard,spark]'
 	@touch $(STAMP)
 
 install: $(STAMP)

@@ -16,6 +16,7 @@ from ioscope.cli.app import (
     embedding_params, finish, print_ingest, safe, source_options,
 )
 from ioscope.config import setting
+from ioscope.errors import ConfigError
 
 
 @app.command()
@@ -28,6 +29,9 @@ def ingest(
     platform: Annotated[Optional[str], typer.Option(help="Platform name for generic inputs.")] = None,
     strict: StrictOpt = False,
     actors: ActorsOpt = None,
+    to_parquet: Annotated[Optional[Path], typer.Option(
+        "--to-parquet", help="Also write the store's canonical tables as a Parquet dataset "
+                             "partitioned by platform and month (for --engine spark).")] = None,
 ) -> None:
     """Ingest FILES into the store (idempotent: re-ingesting adds nothing)."""
     from ioscope.actors import read_actors_csv
@@ -43,7 +47,13 @@ def ingest(
         if actor_rows is not None:
             store.set_actors(actor_rows)
         counts = store.counts()
+        if to_parquet is not None:
+            from ioscope.engines import write_parquet
+
+            write_parquet(store, to_parquet, overwrite=True)
     print_ingest(ingest_rows(report), counts, time.perf_counter() - started)
+    if to_parquet is not None:
+        console.print(f"Parquet dataset: {safe(to_parquet)}")
 
 
 @app.command()
@@ -76,11 +86,23 @@ def analyze(
     strict: StrictOpt = False,
     title: Annotated[str, typer.Option(help="Report title.")] = "ioscope report",
     model: ModelOpt = setting("model").default,
+    engine: Annotated[str, typer.Option(help="duckdb (default) or spark; spark reads --input.")] = "duckdb",
+    input: Annotated[Optional[Path], typer.Option(
+        "--input", help="A Parquet dataset written by `ingest --to-parquet` (instead of FILES).")] = None,
+    master: Annotated[str, typer.Option(help="Spark master URL or sc:// endpoint.")] = "local[*]",
 ) -> None:
     """Ingest FILES, load --actors, run every analysis and write the report and exports to --out."""
     from ioscope.pipeline import analyze as run_analyze
 
     started = time.perf_counter()
+    if input is not None or engine != "duckdb":
+        from ioscope.engines import report_parquet
+
+        if input is None or files:
+            raise ConfigError("--engine spark reads a Parquet dataset: pass --input DIR (written by "
+                              "`ioscope ingest FILES --to-parquet DIR`) and no FILES")
+        finish(report_parquet(input, out, engine=engine, master=master, title=title), started)
+        return
     with Bar() as bar:
         outcome = run_analyze(files or [], db=db, out=out, actors=actors, format=format,
                               options=source_options(tz, map, platform), strict=strict, title=title,

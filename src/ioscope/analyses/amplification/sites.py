@@ -18,9 +18,9 @@ _DOMAINS = """
 , linked AS (
     SELECT amp.*, d.domain
     FROM amp LEFT JOIN posts o ON o.platform = amp.platform AND o.post_id = amp.ref_post_id
+    LEFT JOIN posts self ON self.platform = amp.platform AND self.post_id = amp.post_id
     CROSS JOIN unnest(CASE WHEN len(coalesce(o.domains, [])) > 0 THEN o.domains
-                           ELSE coalesce((SELECT p.domains FROM posts p WHERE p.platform = amp.platform
-                                          AND p.post_id = amp.post_id), []) END) AS d(domain)
+                           ELSE coalesce(self.domains, []) END) AS d(domain)
     WHERE amp.kind IN ('repost', 'quote')
 )
 SELECT lower(domain) AS domain, count(DISTINCT ref_post_id) AS n_posts_linking,

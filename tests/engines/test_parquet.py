@@ -1,0 +1,53 @@
+"""The Parquet dataset: layout (platform/month partitions), round trip through DuckDB, guards."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ioscope.engines import open_parquet, write_parquet
+from ioscope.engines.compare import table_diff
+from ioscope.engines.parquet import MANIFEST
+from ioscope.errors import SchemaVersionError, StoreError
+
+
+def test_layout_is_partitioned_by_platform_and_month(tiny_store, tmp_path: Path) -> None:
+    counts = write_parquet(tiny_store, tmp_path / "ds")
+    # 5 posts staged; 2 actors resolved to the 2 accounts seen (ids 1 and 2).
+    assert counts["posts"] == 5 and counts["actor_accounts"] == 2
+    dirs = sorted(str(p.parent.relative_to(tmp_path / "ds" / "posts"))
+                  for p in (tmp_path / "ds" / "posts").rglob("*.parquet"))
+    # Post 3 at 2020-04-02T23:59:59Z is April (UTC); post 4 has no time: month "undated".
+    assert dirs == ["platform=telegram/month=2020-04", "platform=twitter/month=2020-03",
+                    "platform=twitter/month=2020-04", "platform=twitter/month=undated"]
+    manifest = json.loads((tmp_path / "ds" / MANIFEST).read_text())
+    assert manifest["tables"]["posts"] == 5
+
+
+def test_duckdb_reads_back_every_table_unchanged(tiny_store, tmp_path: Path) -> None:
+    write_parquet(tiny_store, tmp_path / "ds")
+    with open_parquet(tmp_path / "ds", "duckdb") as ds:
+        assert ds.counts() == tiny_store.counts()
+        for table in ("posts", "accounts", "actors", "actor_accounts", "quarantine", "ingests"):
+            a = tiny_store.query(f"SELECT * FROM {table}")
+            b = ds.query(f"SELECT * FROM {table}")
+            assert table_diff(a, b) == [], table
+        created = ds.query("SELECT created_at FROM posts WHERE post_id = '3'")["created_at"]
+        assert str(created.dtype) == "datetime64[us, UTC]"
+        assert created.iloc[0] == pd.Timestamp("2020-04-02T23:59:59Z")
+
+
+def test_refuses_a_non_empty_directory_and_a_foreign_schema(tiny_store, tmp_path: Path) -> None:
+    write_parquet(tiny_store, tmp_path / "ds")
+    with pytest.raises(StoreError, match="not empty"):
+        write_parquet(tiny_store, tmp_path / "ds")
+    write_parquet(tiny_store, tmp_path / "ds", overwrite=True)
+    manifest = tmp_path / "ds" / MANIFEST
+    manifest.write_text(json.dumps({"schema_version": 999}))
+    with pytest.raises(SchemaVersionError):
+        open_parquet(tmp_path / "ds", "duckdb")
+    with pytest.raises(StoreError, match="not an ioscope Parquet dataset"):
+        open_parquet(tmp_path, "duckdb")

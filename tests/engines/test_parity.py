@@ -26,11 +26,6 @@ pytestmark = pytest.mark.spark
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 SPARK_GAPS: dict[str, str] = {
-    "amplification": "amplification/sites.py (_DOMAINS): a correlated scalar subquery inside "
-                     "CROSS JOIN unnest(CASE ... (SELECT p.domains FROM posts p WHERE p.post_id = "
-                     "amp.post_id) ...): Spark allows correlated scalar subqueries only in filters, "
-                     "projections and aggregations; a LEFT JOIN posts self ON (platform, post_id) "
-                     "gives the same rows on both engines",
     "domains": "domains.py: Spark rejects the transpiled _dom_links/_dom_labelled query with "
                "[AMBIGUOUS_REFERENCE] c.host (FROM base b, unnest(b.urls) AS x(url) LEFT JOIN "
                "_dom_urls c ... then c.host re-aliased as host); not yet diagnosed",

@@ -26,9 +26,6 @@ pytestmark = pytest.mark.spark
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 SPARK_GAPS: dict[str, str] = {
-    "domains": "domains.py: Spark rejects the transpiled _dom_links/_dom_labelled query with "
-               "[AMBIGUOUS_REFERENCE] c.host (FROM base b, unnest(b.urls) AS x(url) LEFT JOIN "
-               "_dom_urls c ... then c.host re-aliased as host); not yet diagnosed",
     "claims": "claims: on Spark the analysis finds no claims ('the store has no claims') although the "
               "DuckDB store has them: the claims tables are not reached through the Parquet "
               "dataset/SparkStore yet; not yet diagnosed",

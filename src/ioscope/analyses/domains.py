@@ -65,7 +65,7 @@ FROM _dom_links l LEFT JOIN (
            list_distinct(flatten(list(c.label_sources))) AS label_sources,
            bool_or(c.low_credibility) AS low_credibility, bool_or(c.conspiracy) AS conspiracy,
            bool_or(c.state_media) AS state_media, any_value(c.state_country) AS state_country
-    FROM (SELECT s.host, c.*, bool_or(c.from_user) OVER (PARTITION BY s.host) AS any_user
+    FROM (SELECT s.host, c.* EXCLUDE (host), bool_or(c.from_user) OVER (PARTITION BY s.host) AS any_user
           FROM _dom_suffix s JOIN ({combined}) c ON c.host = s.suffix) c
     WHERE c.from_user OR NOT c.any_user
     GROUP BY c.host

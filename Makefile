@@ -18,8 +18,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The demo embeds ~15k distinct texts (narratives, claims): two threads for the model there.
 demo: $(STAMP)
-	$(BIN)/ioscope demo --out demo-out
+	OMP_NUM_THREADS=2 $(BIN)/ioscope demo --out demo-out
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

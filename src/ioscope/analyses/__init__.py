@@ -14,6 +14,7 @@ from ioscope.analyses.base import Analysis, Result
 from ioscope.analyses.claims import Claims
 from ioscope.analyses.coordination import Coordination
 from ioscope.analyses.domains import Domains
+from ioscope.analyses.narratives import Narratives
 from ioscope.analyses.shifts import Shifts
 from ioscope.errors import ConfigError
 
@@ -22,13 +23,14 @@ ANALYSES: dict[str, type[Analysis]] = {
     Amplification.name: Amplification,
     Coordination.name: Coordination,
     Domains.name: Domains,
-    Claims.name: Claims,  # after coordination: it reads the clusters
-    Shifts.name: Shifts,
+    Narratives.name: Narratives,
+    Claims.name: Claims,  # after coordination (reads its clusters) and narratives (shares embeddings)
+    Shifts.name: Shifts,  # last: slices by the narratives' post assignments
 }
 """Registered analyses: name -> class."""
 
 __all__ = ["ANALYSES", "Activity", "Amplification", "Analysis", "Claims", "Coordination", "Domains",
-           "Result", "Shifts", "default_analyses", "get"]
+           "Narratives", "Result", "Shifts", "default_analyses", "get"]
 
 
 def get(name: str, **params: Any) -> Analysis:

@@ -219,3 +219,22 @@ def coordination(
                      window_s=(windows[0] if len(windows) == 1 else windows) if windows else None,
                      min_coactions=min_coactions, p_value=p_value, resolution=resolution, seed=seed)
     _print_result(result, out)
+
+
+@app.command()
+def narratives(
+    db: DbOpt = _DB,
+    out: OutOneOpt = None,
+    catalog: Annotated[Optional[Path], typer.Option(help="The watched narratives (YAML; see "
+                                                         "docs/analyses/narratives.md).")] = None,
+    model: Annotated[str, typer.Option(help="Embedding model: e5-small, tfidf, st:PATH.")] = "e5-small",
+    seed: Annotated[int, typer.Option(help="Seed of discovery (same data + seed = same narratives).")] = 0,
+    narrative_similarity: Annotated[float, typer.Option(help="Mean cosine at which sub-narratives "
+                                                             "merge into one narrative.")] = 0.15,
+) -> None:
+    """Discover narratives across languages, assign the catalog's watched narratives, and track both
+    by actor, country and day."""
+    from ioscope.pipeline import run_one
+
+    _print_result(run_one(db, "narratives", out, catalog=str(catalog) if catalog else None, model=model,
+                          seed=seed, narrative_similarity=narrative_similarity), out)

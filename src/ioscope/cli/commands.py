@@ -164,9 +164,18 @@ def demo(
                               title="ioscope demo: COVID-19 state narratives (invented scenario)",
                               progress=bar, domain_lists=[(files.domain_ratings, "csv")],
                               claims=[files.claims],
-                              params={"shifts": {"events": str(files.events)},
-                                      **embedding_params(model)})
+                              params=_demo_params(files, model))
     finish(outcome, started)
+
+
+def _demo_params(files, model: str) -> dict[str, dict]:
+    """The demo's analysis parameters: its events file, its narrative catalog, the embedding model."""
+    from importlib.resources import files as package_files
+
+    params = embedding_params(model)
+    params.setdefault("narratives", {})["catalog"] = str(package_files("ioscope.demo") / "catalog.yaml")
+    params["shifts"] = {"events": str(files.events)}
+    return params
 
 
 @app.callback(invoke_without_command=True)

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
+
 from ioscope._version import __version__
 from ioscope.errors import SourceError, StrictIngestError
 from ioscope.sources import registry
@@ -153,13 +155,25 @@ def _ingest_file(
             "started_at": started_at, "finished_at": utcnow(), "n_read": rep.n_read,
             "ioscope_version": __version__,
         })
-    except BaseException:
+    except BaseException as exc:
         store.abort_file()
+        if _interrupted(exc):
+            # DuckDB turns Ctrl-C during a query into its own error: report it as what it is.
+            raise KeyboardInterrupt from exc
         raise
     rep.n_stored, rep.n_duplicate = counts.n_stored, counts.n_duplicate
     rep.n_context, rep.n_quarantined = counts.n_context, counts.n_quarantined
     rep.seconds = time.perf_counter() - started
     return rep
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """True when ``exc`` is Ctrl-C as DuckDB reports it: an InterruptException, the RuntimeError
+    "Query interrupted" of COMMIT, or a KeyboardInterrupt wrapped in a DuckDB error."""
+    if isinstance(exc, duckdb.InterruptException):
+        return True
+    return isinstance(exc, (RuntimeError, duckdb.Error)) and (
+        "interrupt" in str(exc).lower() or "keyboardinterrupt" in str(exc).lower())
 
 
 def _add_record(item: Record, sha: str, posts: list, accounts: list) -> None:

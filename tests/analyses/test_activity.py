@@ -139,8 +139,14 @@ def test_params_stored_unchanged_and_reported():
 
 
 def test_registry():
-    assert list(ANALYSES) == ["activity", "amplification"]
-    assert [a.name for a in default_analyses()] == ["activity", "amplification"]
+    # The report's section order; claims after coordination and narratives, shifts last (they read
+    # the tables those save in the store).
+    order = ["activity", "amplification", "coordination", "domains", "narratives", "claims", "shifts"]
+    assert list(ANALYSES) == order
+    assert [a.name for a in default_analyses()] == order
+    assert default_analyses({"shifts": {"bucket": "week"}})[-1].bucket == "week"
+    with pytest.raises(ConfigError, match="unknown analysis 'shift'"):
+        default_analyses({"shift": {}})
     assert get("activity", top_n=3).get_params() == {"top_n": 3, "include_untracked": True}
     with pytest.raises(ConfigError, match="unknown analysis 'nope'"):
         get("nope")

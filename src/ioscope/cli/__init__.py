@@ -18,25 +18,33 @@ __all__ = ["app", "main"]
 
 
 def main() -> None:
-    """Entry point of the ``ioscope`` script: run the app, turning ioscope errors into one line."""
+    """Entry point of the ``ioscope`` script: run the app; an ioscope error prints one line and exits
+    1; a usage error (unknown option, missing argument) prints click's usage message and exits 2;
+    Ctrl-C exits 130 after saying that the file being ingested was rolled back."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        if code == 130:  # typer turns Ctrl-C into Exit(130) and, outside standalone mode, returns it
+            _interrupted()
     except IoscopeError as exc:
         err_console.print(f"[bold red]error:[/] {safe(exc)}")
         raise SystemExit(1) from None
     except KeyboardInterrupt:
-        err_console.print("[bold red]interrupted[/]: the file being ingested was rolled back")
-        raise SystemExit(130) from None
+        _interrupted()
     except typer.Exit as exc:
         raise SystemExit(exc.exit_code) from None
-    except typer.Abort:
-        raise SystemExit(1) from None
-    except Exception as exc:  # click usage errors and the like
-        import click
-
-        if isinstance(exc, click.ClickException):
+    except Exception as exc:
+        # typer ships its own copy of click: recognise its exceptions by behaviour, not by class.
+        if type(exc).__name__ == "Abort":
+            if isinstance(exc.__cause__ or exc.__context__, KeyboardInterrupt):
+                _interrupted()
+            raise SystemExit(1) from None
+        if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int):
             exc.show()
             raise SystemExit(exc.exit_code) from None
         raise
 
 
+def _interrupted() -> None:
+    err_console.print("[bold red]interrupted[/]: files already reported were stored; the file being "
+                      "ingested was rolled back (run the same command again to finish)")
+    raise SystemExit(130) from None

@@ -20,12 +20,15 @@ class Embedder(ABC):
     Attributes: ``name`` (str, the cache key of the model: two embedders with the same name must give
     the same vector for the same text), ``dim`` (int, columns of the returned matrices), ``cacheable``
     (bool, default True: whether vectors may be stored in the store's ``embeddings`` table; False for
-    back ends whose vectors depend on the corpus they were fitted on).
+    back ends whose vectors depend on the corpus they were fitted on), ``lexical`` (bool, default False:
+    True for back ends that compare surface character n-grams, not meaning, and so match neither
+    paraphrases nor translations).
     """
 
     name: str
     dim: int
     cacheable: bool = True
+    lexical: bool = False
 
     @abstractmethod
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:

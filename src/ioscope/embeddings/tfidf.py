@@ -32,6 +32,7 @@ class TfidfSVD(Embedder):
     """
 
     cacheable = False
+    lexical = True
 
     def __init__(self, *, dim: int = 256, ngram_range: tuple[int, int] = (2, 4),
                  max_features: int = 2**18, min_df: int = 2, fit_max_docs: int = 100_000,

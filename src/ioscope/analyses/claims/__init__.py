@@ -137,6 +137,11 @@ class Claims(Analysis):
         started = time.perf_counter()
         text_matches, info = match_texts(store, embedder, texts, claims, mp)
         seconds = time.perf_counter() - started
+        lexical_model = embedder.lexical
+        if lexical_model:
+            # A corpus-fitted lexical model (tfidf) puts every COVID post near every COVID claim: its
+            # z-scores are not calibrated, so only the near-verbatim overlap rule keeps a match.
+            text_matches = text_matches[text_matches["rule"] == "lexical"].reset_index(drop=True)
         store.con.register("_claims_tm", text_matches)
         try:
             post_matches = store.query(
@@ -168,6 +173,10 @@ class Claims(Analysis):
         ]
         if not len(claims):
             notes.append("No claims with the chosen sources and ratings are in the store.")
+        if lexical_model:
+            notes.append(f"Model {embedder.name!r} is lexical: only near-verbatim repeats of a claim "
+                         "(rule 'lexical') are kept; paraphrases and translations are not matched. "
+                         "Use the default e5-small model for claim matching.")
         return Result(name=self.name, params=self.get_params(), tables=tables, summary=summary,
                       notes=notes)
 

@@ -87,11 +87,15 @@ def ingest(
     """
     options = options or SourceOptions()
     report = IngestReport()
+    # Every file is found and its format recognised before any is read, so that a typo or an
+    # unknown file in a batch stops the run before it has stored anything.
+    planned = []
     for raw_path in paths:
         path = Path(raw_path)
         if not path.is_file():
             raise SourceError(path, "no such file")
-        source = registry.get(format) if format else registry.detect(path)
+        planned.append((path, registry.get(format) if format else registry.detect(path)))
+    for path, source in planned:
         report.files.append(_ingest_file(store, path, source, options, strict, batch_size, progress))
     store.refresh_actor_accounts()
     return report

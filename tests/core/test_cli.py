@@ -59,3 +59,20 @@ def test_formats_lists_sources(tmp_path):
     assert r.returncode == 0
     for name in ("twitter-v1", "twitter-v1-csv", "ira-csv", "csv", "twitter-v2", "telegram-json"):
         assert name in r.stdout
+
+
+def test_unknown_file_in_a_batch_stores_nothing(tmp_path):
+    # The second file is not in any known format: the run stops before reading the first one.
+    (tmp_path / "a.jsonl").write_bytes(orjson.dumps(TWEET) + b"\n")
+    (tmp_path / "b.bin").write_bytes(b"\x00\x01\x02 not a known format")
+    r = run("ingest", "a.jsonl", "b.bin", "--db", "s.duckdb", cwd=tmp_path)
+    assert r.returncode == 1 and "b.bin" in r.stderr
+    from ioscope.store import Store
+
+    with Store(tmp_path / "s.duckdb") as s:
+        assert s.counts()["posts"] == 0
+
+
+def test_usage_error_exits_2_without_traceback(tmp_path):
+    r = run("ingest", "--formt", "csv", "x", cwd=tmp_path)
+    assert r.returncode == 2 and "No such option: --formt" in r.stderr and "Traceback" not in r.stderr

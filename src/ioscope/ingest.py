@@ -171,6 +171,10 @@ def _ingest_file(
     return rep
 
 
+_COUNT_COLUMNS = ("like_count", "share_count", "reply_count", "quote_count", "view_count")
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
 def _interrupted(exc: BaseException) -> bool:
     """True when ``exc`` is Ctrl-C as DuckDB reports it: an InterruptException, the RuntimeError
     "Query interrupted" of COMMIT, or a KeyboardInterrupt wrapped in a DuckDB error."""
@@ -184,6 +188,12 @@ def _add_record(item: Record, sha: str, posts: list, accounts: list) -> None:
     # The adapter's dicts are fresh per record: set the per-row provenance in place (no copies).
     for post in item.posts:
         post["source_line"] = item.line
+        for col in _COUNT_COLUMNS:
+            v = post.get(col)
+            if isinstance(v, int) and not _INT64_MIN <= v <= _INT64_MAX:
+                # A count beyond 64 bits is damaged data, not a count: keep the row, flag the value.
+                post[col] = None
+                post["flags"] = [*(post.get("flags") or ()), f"{col}_out_of_range"]
         if LOST_PRECISION_FLAG in (post.get("flags") or ()):
             # Never deduplicate on an ID that lost precision: one row per input record (stable per file).
             post["post_id"] = f"{post['post_id']}~{sha[:12]}:{item.line}"

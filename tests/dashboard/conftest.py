@@ -48,6 +48,15 @@ def build_store(path: Path, posts: list[dict], accounts: list[dict], actors: lis
 
 
 @pytest.fixture
+def dash_tools():
+    """``build_store`` and the shared ``scenario`` rows, for tests that build their own store (a
+    fixture: importing from a conftest module picks whichever conftest was imported first)."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(build_store=build_store, scenario=scenario)
+
+
+@pytest.fixture
 def scenario_db(tmp_path: Path) -> Path:
     """The scenario of tests/analyses/conftest.py as a closed store file."""
     return build_store(tmp_path / "scenario.duckdb", *scenario.scenario_rows())

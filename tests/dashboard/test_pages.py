@@ -128,8 +128,8 @@ def test_post_view_shows_provenance_and_evidence_links(client):
     assert "https://x.com/RUmedia/status/104" in html
 
 
-def test_csv_guards_against_spreadsheet_formulas(tmp_path):
-    from conftest import build_store, scenario
+def test_csv_guards_against_spreadsheet_formulas(tmp_path, dash_tools):
+    build_store, scenario = dash_tools.build_store, dash_tools.scenario
 
     rows = [scenario.post("1", "1", text="=HYPERLINK(\"http://evil\")")]
     db = build_store(tmp_path / "f.duckdb", rows, [], [])
@@ -154,10 +154,10 @@ def test_not_computed_pages_say_so(client):
         assert "Not computed yet" in client.get(path).text, path
 
 
-def test_stored_result_tables_are_shown_with_links(tmp_path):
+def test_stored_result_tables_are_shown_with_links(tmp_path, dash_tools):
     import duckdb
 
-    from conftest import build_store, scenario
+    build_store, scenario = dash_tools.build_store, dash_tools.scenario
 
     db = build_store(tmp_path / "r.duckdb", *scenario.scenario_rows())
     con = duckdb.connect(str(db))

@@ -186,3 +186,12 @@ def _write(path: Path, header: list[str], rows: list[list[str]]) -> None:
         w = csv.writer(fh)
         w.writerow(header)
         w.writerows(rows)
+
+
+def test_count_beyond_64_bits_is_no_count():
+    # Found by the property test: a 20-digit "count" overflowed the BIGINT column and failed the file.
+    from ioscope.sources.crowdtangle import parse_count
+
+    assert parse_count("99999999999999999999") is None
+    assert parse_count("9,223,372,036,854,775,807") == 2**63 - 1
+    assert parse_count("²") is None  # a superscript digit is not a count

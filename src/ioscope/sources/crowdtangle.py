@@ -164,14 +164,18 @@ def na(value: str | None) -> str | None:
 
 
 def parse_count(value: str | None) -> int | None:
-    """A non-negative count from a cell (``"1,234"`` -> 1234); None when empty, ``NA`` or not a count."""
+    """A non-negative count from a cell (``"1,234"`` -> 1234); None when empty, ``NA``, not a count, or
+    beyond 64 bits."""
     value = na(value)
     if value is None:
         return None
     digits = value.replace(",", "").replace(" ", "")
     if digits.endswith(".0"):
         digits = digits[:-2]
-    return int(digits) if digits.isdigit() else None
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    count = int(digits)
+    return count if count < 2**63 else None  # beyond 64 bits it is damaged data, not a count
 
 
 # -- Facebook / Instagram permalinks ---------------------------------------------------------------

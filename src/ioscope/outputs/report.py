@@ -283,6 +283,10 @@ def _cell(col: str, v: Any) -> Cell:
 def _plain(v: Any) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
+    if isinstance(v, dict):  # e.g. windows per behaviour: "co_repost: 60; co_text: 600"
+        return "; ".join(f"{k}: {_plain(x)}" for k, x in v.items()) if v else "–"
+    if isinstance(v, (list, tuple)) and not any(isinstance(x, (dict, list, tuple)) for x in v):
+        return ", ".join(_plain(x) for x in v) if v else "–"
     return _text(v) if not _is_null(v) else "–"
 
 

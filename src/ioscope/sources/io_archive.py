@@ -60,7 +60,7 @@ from ioscope.ids import clean_id
 from ioscope.ids import parse_count as _count
 from ioscope.sources.base import Bad, Record, Source, SourceOptions
 from ioscope.sources.registry import register
-from ioscope.sources.twarc_csv import _csv_limit, _header_cells, _safe
+from ioscope.sources.twarc_csv import _csv_limit, _header_cells, _safe, read_header
 from ioscope.textnorm import nfc, normalize_lang, unescape_once
 from ioscope.timeparse import parse_time
 from ioscope.urls import is_platform_permalink, link_domains
@@ -165,13 +165,7 @@ class IoArchive(Source):
         with self.open_binary(path) as fh:
             text = io.TextIOWrapper(fh, encoding="utf-8-sig", errors="surrogateescape", newline="")
             reader = csv.reader(text)
-            try:
-                header = next(reader)
-            except StopIteration:
-                raise SourceError(path, "empty file: no header") from None
-            except csv.Error as exc:
-                raise SourceError(path, f"unreadable header: {exc}", 1) from None
-            cols = [c.strip().lstrip("\ufeff").strip().strip('"').strip() for c in header]
+            cols = read_header(path, reader)
             missing_req = [c for c in REQUIRED if c not in cols]
             if missing_req:
                 raise SourceError(path, f"not an IO archive tweets file: no {', '.join(missing_req)} column", 1)

@@ -68,6 +68,18 @@ def _csv_limit() -> None:
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
+def read_header(path: Path, reader: Any) -> list[str]:
+    """The header row of a CSV ``reader`` as clean column names (spaces, a BOM and stray quotes
+    removed; case 14). Raises SourceError naming ``path`` for an empty file or an unreadable header."""
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise SourceError(path, "empty file: no header") from None
+    except csv.Error as exc:
+        raise SourceError(path, f"unreadable header: {exc}", 1) from None
+    return [c.strip().lstrip("\ufeff").strip().strip('"').strip() for c in header]
+
+
 def _header_cells(line: str) -> list[str]:
     try:
         cells = next(csv.reader([line]))
@@ -126,13 +138,7 @@ class TwarcCsv(Source):
         with self.open_binary(path) as fh:
             text = io.TextIOWrapper(fh, encoding="utf-8-sig", errors="surrogateescape", newline="")
             reader = csv.reader(text)
-            try:
-                header = next(reader)
-            except StopIteration:
-                raise SourceError(path, "empty file: no header") from None
-            except csv.Error as exc:
-                raise SourceError(path, f"unreadable header: {exc}", 1) from None
-            cols = [c.strip().lstrip("\ufeff").strip().strip('"').strip() for c in header]
+            cols = read_header(path, reader)
             if "id" not in cols:
                 raise SourceError(path, "not a twarc-csv file: no 'id' column", 1)
             idx = {c: i for i, c in enumerate(cols) if c}

@@ -45,6 +45,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from ioscope.ids import parse_count as _count
 from ioscope.sources._html import html_to_text
 from ioscope.sources._jsonfile import iter_records, sniff_head
 from ioscope.sources.base import Bad, Record, Source, SourceOptions
@@ -297,16 +298,6 @@ def _map(value: Any) -> Mapping:
 
 def _str(value: Any) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
-
-
-def _count(value: Any) -> int | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int):
-        return value if 0 <= value < 2**63 else None
-    if isinstance(value, str) and value.strip().isdigit():
-        return _count(int(value.strip()))
-    return None
 
 
 @register

@@ -85,19 +85,52 @@ def pick_id(obj: Mapping[str, Any] | None, key: str = "id", *, field: str) -> tu
     return clean_id(obj.get(key), field=field)
 
 
-def parse_count(value: Any) -> int | None:
-    """A non-negative count (likes, followers) from an int, an integral float or a numeric string
-    (``"12"``, ``"12.0"``); None for anything else, negatives and values beyond 64 bits."""
+INT64_MAX = 2**63 - 1
+"""Largest count a ``BIGINT`` column holds; a larger count is damaged data (the ingest's own guard
+flags one that reaches it as ``<column>_out_of_range``)."""
+
+_THOUSANDS = re.compile(r"\d{1,3}([,\u00a0\u202f '\u2019])\d{3}(?:\1\d{3})*(?:\.0*)?")
+_MAX_COUNT_DIGITS = len(str(INT64_MAX))
+
+
+def parse_count(value: Any, *, thousands: bool = False) -> int | None:
+    """A non-negative count (likes, shares, followers) as an ``int``, or None.
+
+    ``value``: an ``int``; an integral ``float`` (``12.0``); a numeric string: digits (``"12"``), an
+    integral decimal or float spelling (``"12.0"``, ``"1.2e3"``), surrounding spaces ignored. With
+    ``thousands=True`` (default False) a string may also group its digits by three with one thousands
+    separator used throughout: ``,`` (``"1,234,567"``), a space, a no-break or narrow no-break space, or
+    an apostrophe (``"1'234"``), as spreadsheet and dashboard exports (CrowdTangle) write them. A dot is
+    never a thousands separator (``"1.234"`` is not a count: it is a decimal), and a badly grouped value
+    (``"1,2"``, ``"12,34"``: a list or a decimal comma) is None.
+
+    None for None, booleans, negatives, fractions (``"12.5"``), NaN/infinity, empty or non-numeric text
+    (``""``, ``"NA"``, ``"nan"``) and for values beyond 64 bits (above :data:`INT64_MAX`: damaged data,
+    not a count, the same bound as the ingest's guard). Never raises.
+    """
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int):
-        return value if 0 <= value < 2**63 else None
+        return value if 0 <= value <= INT64_MAX else None
     if isinstance(value, float):
-        return int(value) if value.is_integer() and 0 <= value < 2**63 else None
-    if isinstance(value, str):
-        s = value.strip()
-        if s.isdecimal():
-            return parse_count(int(s))
-        if _FLOATISH.fullmatch(s):
+        return int(value) if value.is_integer() and 0 <= value <= INT64_MAX else None
+    if not isinstance(value, str):
+        return None
+    s = value.strip()
+    if thousands:
+        m = _THOUSANDS.fullmatch(s)
+        if m:
+            s = s.replace(m.group(1), "")
+    m = _INT_DOT_ZERO.fullmatch(s)
+    if m:  # "12.0": the digits themselves, never through a float (exact above 2**53)
+        s = m.group(1)
+    if s.isdecimal():
+        if len(s.lstrip("0")) > _MAX_COUNT_DIGITS:
+            return None  # beyond 64 bits (and int() of a huge string would raise)
+        return parse_count(int(s))
+    if _FLOATISH.fullmatch(s):
+        try:
             return parse_count(float(s))
+        except (ValueError, OverflowError):  # pragma: no cover - the pattern only admits float syntax
+            return None
     return None

@@ -96,7 +96,7 @@ POSTS: tuple[Column, ...] = (
     Column("flags", "VARCHAR[]", _LS, "data-quality flags on this row"),
     Column("source_format", "VARCHAR", _S, "source adapter that read it"),
     Column("source_file", "VARCHAR", _S, "absolute path of the input file"),
-    Column("source_line", "BIGINT", _I, "1-based line (JSON lines) or record number (CSV, arrays)"),
+    Column("source_line", "BIGINT", _I, "1-based physical line where the record starts (JSON lines, CSV; header = line 1) or record number (JSON arrays, feeds)"),
     Column("ingested_at", "TIMESTAMPTZ", _T, "when it was stored, UTC"),
     Column("ioscope_version", "VARCHAR", _S, "ioscope version that stored it"),
 )

@@ -340,6 +340,20 @@ def _qut(n: int, message: str, urls: str = "", **extra: str) -> dict:
             "urls": urls, **extra}
 
 
+# -- dipromats -------------------------------------------------------------------------------------
+
+def _dipromats(records: list[Any]) -> bytes:
+    """A JSON array indented as the DIPROMATS files are (``json.dump(..., indent=4)``)."""
+    return json.dumps(records, ensure_ascii=False, indent=4).encode()
+
+
+def _dip(n: int, text: str, tweet_type: str = "Tweet") -> dict:
+    return {"test_case": "DIPROMATS2023", "id": str(7000 + n), "country": "European Union",
+            "user_name": f"acct_{n:03d}", "tweet_type": tweet_type, "tweet_id": BIG + n,
+            "UTC": f"2020-09-2{n} 16:24:03+00:00", "rts&fav": 10 + n, "language": "en", "text": text,
+            "value": "false"}
+
+
 SAMPLES: dict[str, Sample] = {
     "twitter-v1": Sample(
         ".jsonl", V1_RECORDS, jsonl, BAD_JSON_LINE, data_row, str(BIG + 1),
@@ -358,14 +372,14 @@ SAMPLES: dict[str, Sample] = {
         ".csv",
         [_twarc(1, CAFE_NFD, '["https://news-site.example/a/1"]'), _twarc(2, "an empty link cell", ""),
          _twarc(3, "a reply", "[]", **{"referenced_tweets.replied_to.id": str(BIG + 1)})],
-        csv_builder(TWARC_HEADER), BAD_CSV_ROW, data_row, str(BIG + 1), dt.datetime(2021, 5, 1, 10, tzinfo=UTC)),
+        csv_builder(TWARC_HEADER), BAD_CSV_ROW, physical_line, str(BIG + 1), dt.datetime(2021, 5, 1, 10, tzinfo=UTC)),
     "twitter-io-archive": Sample(
         ".csv",
         [_io(1, f"{CAFE_NFD} https://t.co/x", "[https://news-site.example/a/1]"),
          _io(2, "an empty link cell", ""),
          _io(3, "RT @acct_001: retweet", "[]", is_retweet="true", retweet_userid="3001",
              retweet_tweetid=str(BIG + 1))],
-        csv_builder(IO_HEADER), BAD_CSV_ROW, data_row, str(BIG + 1), dt.datetime(2019, 6, 1, 10, tzinfo=UTC)),
+        csv_builder(IO_HEADER), BAD_CSV_ROW, physical_line, str(BIG + 1), dt.datetime(2019, 6, 1, 10, tzinfo=UTC)),
     "ira-csv": Sample(
         ".csv",
         [_ira(1, f"{CAFE_NFD} https://t.co/abc", "https://news-site.example/a/1"),
@@ -382,12 +396,12 @@ SAMPLES: dict[str, Sample] = {
         ".csv",
         [_ct(1, CAFE_NFD, "https://news-site.example/a/1"), _ct(2, "an empty link cell", ""),
          _ct(3, "third post", "https://blog.example/p")],
-        csv_builder(CT_HEADER), BAD_CSV_ROW, data_row, str(9000000000000001),
+        csv_builder(CT_HEADER), BAD_CSV_ROW, physical_line, str(9000000000000001),
         dt.datetime(2021, 3, 1, 12, tzinfo=UTC)),
     "crowdtangle-shares": Sample(
         ".csv",
         [_cts(1, "https://news-site.example/a/1"), _cts(2, ""), _cts(3, "https://blog.example/p")],
-        csv_builder(CTS_HEADER), BAD_CSV_ROW, data_row, f"ct:1|{100000000000001}",
+        csv_builder(CTS_HEADER), BAD_CSV_ROW, physical_line, f"ct:1|{100000000000001}",
         dt.datetime(2021, 3, 1, 12, tzinfo=UTC), notes=["no text column: the NFC check has nothing to read"]),
     "articles-csv": Sample(
         ".csv", [_art(1, CAFE_NFD), _art(2, "second body"), _art(3, "third body")],
@@ -448,4 +462,11 @@ SAMPLES: dict[str, Sample] = {
          _qut(3, "a repost", "", repost_id=str(BIG + 1))],
         csv_builder(QUT_HEADER), BAD_CSV_ROW, physical_line, str(BIG + 1),
         dt.datetime(2020, 3, 25, 10, 1, tzinfo=UTC)),
+    "dipromats": Sample(
+        ".json",
+        [_dip(1, f"{CAFE_NFD} https://news-site.example/a/1"), _dip(2, "no link in this reply", "Reply"),
+         _dip(3, " a retweeted text", "Retweet")],
+        _dipromats, {**_dip(9, "broken"), "UTC": "not a time"}, data_row, str(BIG + 1),
+        dt.datetime(2020, 9, 21, 16, 24, 3, tzinfo=UTC),
+        notes=["a JSON array: the corrupted record is an element with an unreadable UTC"]),
 }

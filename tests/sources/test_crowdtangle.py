@@ -190,8 +190,38 @@ def _write(path: Path, header: list[str], rows: list[list[str]]) -> None:
 
 def test_count_beyond_64_bits_is_no_count():
     # Found by the property test: a 20-digit "count" overflowed the BIGINT column and failed the file.
-    from ioscope.sources.crowdtangle import parse_count
+    # CrowdTangle counts go through the one count parser, with thousands separators accepted.
+    from ioscope.ids import parse_count
 
-    assert parse_count("99999999999999999999") is None
-    assert parse_count("9,223,372,036,854,775,807") == 2**63 - 1
-    assert parse_count("²") is None  # a superscript digit is not a count
+    assert parse_count("99999999999999999999", thousands=True) is None
+    assert parse_count("9,223,372,036,854,775,807", thousands=True) == 2**63 - 1  # INT64_MAX: still a count
+    assert parse_count("9,223,372,036,854,775,808", thousands=True) is None  # one more: beyond 64 bits
+    assert parse_count("²", thousands=True) is None  # a superscript digit is not a count
+
+
+def test_source_line_is_the_physical_line_and_noid_keeps_the_record_number(tmp_path):
+    import gzip
+
+    header = ["Page Name", "User Name", "Facebook Id", "Post Created", "Likes", "URL", "Message", "Link"]
+    rows = [
+        ["Page 1", "acct_1", "101", "2021-03-01 12:00:00 UTC", "1,234", "https://www.facebook.com/acct_1/posts/11",
+         "first\nsecond line", ""],
+        ["Page 2", "acct_2", "102", "2021-03-01 12:01:00 CST", "5", "https://www.facebook.com/acct_2/posts/12",
+         "ambiguous zone", ""],
+        ["Page 3", "acct_3", "103", "2021-03-01 12:02:00 UTC", "NA", "", "no URL, no id", ""],
+    ]
+    plain = tmp_path / "ct.csv"
+    _write(plain, header, rows)
+    path = tmp_path / "ct.csv.gz"
+    path.write_bytes(gzip.compress(plain.read_bytes()))
+    assert registry.detect(path).name == "crowdtangle"
+    store = Store(tmp_path / "s.duckdb")
+    ingest(store, [path])
+    # Header line 1; record 1 spans lines 2-3 (quoted newline); record 2 (CST: quarantined) is line 4;
+    # record 3 is line 5, and its stand-in ID keeps the data-record number 3 (stable across versions).
+    got = {r[0]: r[1:] for r in store.con.execute(
+        "SELECT post_id, source_line, like_count FROM posts").fetchall()}
+    assert got["11"] == (2, 1234)  # "1,234": a thousands separator
+    [noid] = [k for k in got if k.startswith("ct-noid:")]
+    assert noid.startswith("ct-noid:3:") and got[noid] == (5, None)  # "NA": no count
+    assert store.con.execute("SELECT source_line FROM quarantine").fetchall() == [(4,)]

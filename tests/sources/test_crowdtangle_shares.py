@@ -98,3 +98,21 @@ def test_property_every_row_is_stored_duplicate_or_quarantined(tmp_path_factory,
     assert rep.n_read == rep.n_stored + rep.n_duplicate + rep.n_quarantined
     assert rep.n_read == len(rows) + (1 if cut and rows else 0)
     store.close()
+
+
+def test_source_line_is_the_physical_line_and_gzip_is_read(tmp_path):
+    import gzip
+
+    plain = tmp_path / "shares.csv"
+    _write(plain, [_row("1", "TRUE", "https://news.example/a"), _row("1", "FALSE", "https://other.example/b"),
+                   _row("2", "TRUE", "https://news.example/c", handle="two\nlines"),
+                   _row("3", "TRUE", "https://news.example/d")])
+    # csv.writer quotes the handle with a newline: row 3 spans lines 4-5, so row 4 is on line 6.
+    path = tmp_path / "shares.csv.gz"
+    path.write_bytes(gzip.compress(plain.read_bytes()))
+    assert registry.detect(path).name == "crowdtangle-shares"  # the sniffer sees the decompressed header
+    store = Store(tmp_path / "s.duckdb")
+    rep = ingest(store, [path]).files[0]
+    assert (rep.n_read, rep.n_stored, rep.n_duplicate) == (4, 3, 1)
+    got = dict(store.con.execute("SELECT post_id, source_line FROM posts").fetchall())
+    assert got == {"ct:1": 2, "ct:2": 4, "ct:3": 6}

@@ -111,3 +111,93 @@ def test_sniff_is_a_low_fallback():
     src = get("csv")
     assert src.sniff(Path("a.csv"), b"id,text\n") == 0.1
     assert src.sniff(Path("a.json"), b"{}") == 0.0
+
+
+# -- one row per link: group_by ----------------------------------------------------------------------
+
+LINK_ROWS = (
+    "msg,when,link,tag\n"
+    "1,2020-03-25 10:00,https://a.example/x,one\n"
+    "1,2020-03-25 10:00,https://b.example/y,two\n"
+    "1,2020-03-25 10:00,https://a.example/x,one\n"
+    "2,2020-03-25 10:01,https://c.example/z,\n"
+)
+LINK_MAP = {"post_id": "msg", "created_at": "when", "urls": "link", "hashtags": "tag"}
+
+
+def _ingest(db, path, mapping):
+    from ioscope.ingest import ingest
+    from ioscope.store import Store
+
+    store = Store(db)
+    report = ingest(store, [path], format="csv", options=SourceOptions(mapping=mapping)).files[0]
+    cur = store.con.execute("SELECT post_id, urls, domains, hashtags, flags, source_line FROM posts ORDER BY 1")
+    return report, {r[0]: r[1:] for r in cur.fetchall()}
+
+
+def test_group_by_keeps_every_link_of_a_post(tmp_path):
+    path = tmp_path / "links.csv"
+    path.write_text(LINK_ROWS, encoding="utf-8")
+    # Without group_by: rows 2-4 of post 1 are duplicates of its first row, whose one link is all it keeps.
+    report, got = _ingest(tmp_path / "plain.duckdb", path, LINK_MAP)
+    assert (report.n_read, report.n_stored, report.n_duplicate) == (4, 2, 2)
+    assert got["1"][0] == ["https://a.example/x"]
+    # With group_by: post 1 is its three rows (lines 2-4): links a, b (a again counted once), tags one, two.
+    report, got = _ingest(tmp_path / "grouped.duckdb", path, {**LINK_MAP, "group_by": "msg"})
+    assert (report.n_read, report.n_stored, report.n_duplicate, report.n_quarantined) == (4, 2, 2, 0)
+    urls, domains, tags, flags, line = got["1"]
+    assert urls == ["https://a.example/x", "https://b.example/y"] and domains == ["a.example", "b.example"]
+    assert tags == ["one", "two"] and "grouped_rows:3" in flags and line == 2
+    urls, _, tags, flags, line = got["2"]  # a post of one row is not marked
+    assert (urls, tags, line) == (["https://c.example/z"], [], 5) and not any(f.startswith("grouped") for f in flags)
+
+
+def test_group_by_bad_row_stays_quarantined_and_adds_nothing(tmp_path):
+    path = tmp_path / "links.csv"
+    path.write_text("msg,when,link\n1,2020-03-25 10:00,https://a.example/x\n1,yesterday,https://b.example/y\n"
+                    "1,2020-03-25 10:00,https://c.example/z\n", encoding="utf-8")
+    items = read(path, {"post_id": "msg", "created_at": "when", "urls": "link", "group_by": "msg"})
+    assert [(type(i).__name__, i.line) for i in items] == [("Record", 2), ("Bad", 3), ("Record", 4)]
+    # Lines 2 and 4 merge (links a, c); line 3's unreadable time quarantines it, its link b is not added.
+    assert items[0].posts[0]["urls"] == items[2].posts[0]["urls"] == ["https://a.example/x", "https://c.example/z"]
+    assert items[0].posts[0]["flags"] == ["grouped_rows:2"]
+
+
+def test_group_by_must_name_the_post_id_column(tmp_path):
+    path = tmp_path / "links.csv"
+    path.write_text(LINK_ROWS, encoding="utf-8")
+    with pytest.raises(ConfigError, match="'group_by' must name the post_id column \\('msg'\\), not 'tag'"):
+        read(path, {**LINK_MAP, "group_by": "tag"})
+
+
+# -- gzip, counts --------------------------------------------------------------------------------------
+
+def test_csv_gz_is_detected_and_read_with_physical_lines(tmp_path):
+    import gzip
+
+    from ioscope.sources import detect
+
+    text = 'id,created_at,text,likes\n1,2020-03-25,"two\nlines",1,234\n\n2,2020-03-25,x,"1,234"\n'
+    # Row 1 has an unquoted 1,234: 5 fields for 4 columns (quarantined at line 2, where it starts).
+    path = tmp_path / "posts.csv.gz"
+    path.write_bytes(gzip.compress(text.encode("utf-8")))
+    assert detect(path).name == "csv"
+    items = read(path, {"post_id": "id", "created_at": "created_at", "text": "text", "like_count": "likes"})
+    assert [(type(i).__name__, i.line) for i in items] == [("Bad", 2), ("Record", 5)]  # line 4 is blank
+    assert items[0].reason == "5 fields, 4 expected (columns shifted or a quote missing)"
+    assert items[1].posts[0]["like_count"] == 1234  # "1,234": a thousands separator
+
+
+def test_truncated_gzip_keeps_the_records_before_the_break(tmp_path):
+    import gzip
+
+    rows = "".join(f"{n},2020-03-25,post number {n} {'x' * 40}\n" for n in range(1, 2001))
+    data = gzip.compress(("id,created_at,text\n" + rows).encode("utf-8"))
+    path = tmp_path / "cut.csv.gz"
+    path.write_bytes(data[: len(data) // 2])  # the stream ends in the middle
+    items = read(path)
+    *good, last = items
+    assert isinstance(last, Bad) and last.reason.startswith("gzip stream damaged or truncated")
+    # Every record read before the break is a post, numbered by its line (record n is on line n + 1).
+    assert good and all(not isinstance(i, Bad) for i in good)
+    assert [i.line for i in good] == list(range(2, len(good) + 2)) and last.line == len(good) + 2

@@ -50,3 +50,28 @@ def test_pick_id_prefers_the_string_twin():
 ])
 def test_parse_count(value, expected):
     assert parse_count(value) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    # Grouped by three with one separator used throughout: the digits without the separators.
+    ("1,234", 1234), ("1,234,567", 1234567), ("1 234", 1234), ("1\u00a0234", 1234), ("1\u202f234", 1234),
+    ("1'234'567", 1234567), (" 12,345 ", 12345), ("1,234.0", 1234), ("999", 999),
+    # Not a grouping: a list, a decimal comma, mixed separators, a dot (a decimal, never a separator).
+    ("1,2", None), ("12,34", None), ("1,2345", None), ("1,234 567", None), ("1.234", None), (",123", None),
+    # The 64-bit guard (INT64_MAX = 9,223,372,036,854,775,807 is the largest BIGINT): same as without.
+    ("9,223,372,036,854,775,807", 2**63 - 1), ("9,223,372,036,854,775,808", None),
+    ("NA", None), ("-1,234", None),
+])
+def test_parse_count_thousands(value, expected):
+    assert parse_count(value, thousands=True) == expected
+
+
+def test_parse_count_without_thousands_refuses_separators_and_guards_64_bits():
+    assert parse_count("1,234") is None  # the default: a separator is not read
+    assert parse_count("9223372036854775807") == 2**63 - 1 and parse_count(2**63 - 1) == 2**63 - 1
+    assert parse_count("9223372036854775808") is None and parse_count(2**63) is None
+    assert parse_count(9.3e18) is None  # a float beyond 64 bits
+    # 9007199254740993 = 2**53 + 1 has no double: read as digits, never through a float.
+    assert parse_count("9007199254740993.0") == 9007199254740993
+    assert parse_count("9" * 5000) is None  # far beyond 64 bits; int() of it would raise
+    assert parse_count("00012") == 12 and parse_count("12.5") is None and parse_count("²") is None

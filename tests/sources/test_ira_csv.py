@@ -117,3 +117,16 @@ def test_ingest_twice_and_a_corrupt_row_in_the_middle(tmp_path, load, sql, store
     assert (again.n_stored, again.n_duplicate, again.n_quarantined) == (0, 5, 1)
     after = store.counts()
     assert {k: v for k, v in after.items() if k != "files"} == {k: v for k, v in before.items() if k != "files"}
+
+
+def test_counts_beyond_64_bits_are_null_and_gzip_is_detected(tmp_path):
+    import gzip
+
+    plain = write(tmp_path / "a.csv", PER_AUTHOR,
+                  [row(followers="9223372036854775808", following="9223372036854775807")])
+    path = tmp_path / "a.csv.gz"
+    path.write_bytes(gzip.compress(plain.read_bytes()))
+    assert detect(path).name == "ira-csv"
+    [item] = read(path)
+    # 2**63 does not fit a BIGINT: NULL (ioscope.ids.parse_count); 2**63 - 1 (INT64_MAX) still does.
+    assert (item.line, item.accounts[0]["followers"], item.accounts[0]["following"]) == (2, None, 2**63 - 1)

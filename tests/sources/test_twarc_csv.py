@@ -167,3 +167,23 @@ def test_property_every_row_accounted_for(tmp_path_factory, records, extra):
         # Every data row is stored, a duplicate, or quarantined (blank rows are no records).
         assert f.n_read == f.n_stored + f.n_duplicate + f.n_quarantined
         assert store.scalar("SELECT count(*) FROM posts WHERE NOT collected") == 0
+
+
+def test_source_line_is_the_physical_line_and_gzip_is_read(tmp_path):
+    import gzip
+
+    base = {"author_id": "7", "created_at": "2022-05-01T10:00:00.000Z"}
+    plain = write_csv(tmp_path / "t.csv", [
+        {**base, "id": "1", "text": "one"},
+        {**base, "id": "2", "text": "a real\nline break"},  # quoted by csv: lines 3-4
+        {**base, "id": "", "text": "no id"},  # line 5: quarantined
+        {**base, "id": "3", "text": "three"},  # line 6
+    ])
+    path = tmp_path / "t.csv.gz"
+    path.write_bytes(gzip.compress(plain.read_bytes()))
+    assert registry.detect(path).name == "twarc-csv"
+    store = Store(tmp_path / "s.duckdb")
+    ingest(store, [path])
+    got = dict(store.con.execute("SELECT post_id, source_line FROM posts").fetchall())
+    assert got == {"1": 2, "2": 3, "3": 6}
+    assert rows(store, "SELECT source_line, reason FROM quarantine") == [{"source_line": 5, "reason": "id: empty"}]

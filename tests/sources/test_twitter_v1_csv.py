@@ -53,7 +53,7 @@ def test_bad_rows_are_quarantined_alone(tmp_path, tweet):
     assert kinds == [("Record", 2), ("Bad", 3), ("Bad", 4), ("Bad", 5), ("Record", 6)]
     assert items[1].reason.startswith("unparseable Python literal in column 'user'")
     assert items[2].reason.startswith("3 fields, ") and items[2].reason.endswith("expected (columns shifted or a quote missing)")
-    assert items[3].reason.startswith("invalid UTF-8 in the record")
+    assert items[3].reason.startswith("invalid UTF-8 bytes in column ")
     assert header.startswith(b"created_at")
 
 

@@ -8,6 +8,7 @@ from ioscope.sources import (  # noqa: F401  (each module registers its format)
     coortweet,
     crowdtangle,
     crowdtangle_shares,
+    dipromats,
     feeds,
     generic_csv,
     io_archive,

@@ -15,12 +15,29 @@ registering it in :mod:`ioscope.sources.registry`.
 
 from __future__ import annotations
 
+import gzip
 import io
+import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
+
+GZIP_MAGIC = b"\x1f\x8b"
+"""The first two bytes of a gzip stream (RFC 1952)."""
+
+
+def gunzip_head(head: bytes, limit: int = 65536) -> bytes:
+    """The first bytes of a file as a sniffer should see them: ``head`` itself, or, when it starts with
+    the gzip magic, as much of its decompressed content as ``head`` holds (at most ``limit`` bytes; the
+    sniff buffer is a truncated stream, so this never raises for a cut; ``b""`` for a damaged one)."""
+    if not head.startswith(GZIP_MAGIC):
+        return head
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, limit)
+    except zlib.error:
+        return b""
 
 
 @dataclass
@@ -81,8 +98,20 @@ class Source(ABC):
 
     # -- helpers for subclasses -------------------------------------------------------------------
 
-    def open_binary(self, path: Path) -> io.BufferedReader:
-        """Open ``path`` for reading bytes and remember it so the ingest can show byte progress."""
+    def open_binary(self, path: Path, *, gunzip: bool = False) -> io.BufferedIOBase:
+        """Open ``path`` for reading bytes and remember it so the ingest can show byte progress.
+
+        ``gunzip=True`` (default False): a file that starts with the gzip magic (whatever its name) is
+        decompressed on the fly; progress then follows the compressed bytes. A damaged or truncated
+        stream raises ``EOFError``/``OSError``/``zlib.error`` from ``read`` (the CSV reader turns that
+        into one quarantined record). Raises OSError when the file cannot be opened."""
+        if gunzip:
+            with open(path, "rb") as probe:
+                magic = probe.read(2)
+            if magic == GZIP_MAGIC:
+                gz = gzip.open(path, "rb")  # noqa: SIM115 - closed by the caller's with-block
+                self._raw = gz.fileobj  # type: ignore[assignment]  # the compressed file, for progress
+                return gz
         fh = open(path, "rb")  # noqa: SIM115 - closed by the caller's with-block
         self._raw = fh.raw
         return fh

@@ -31,37 +31,25 @@ further row of a post yields an empty Record, so ``n_read`` still counts rows). 
   and is not mapped; the rows that hold only a phash still count in ``n_read``.
 
 Rows with a missing ID or an unreadable time are quarantined; the rest of the file keeps loading.
+Records are read by :class:`ioscope.sources.generic_csv.CsvRecords`, which also decompresses gzip:
+``source_line`` is the physical line where the record starts (header = line 1).
 """
 
 from __future__ import annotations
 
-import gzip
-import io
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from ioscope.errors import SourceError
 from ioscope.sources.base import Bad, Record, Source, SourceOptions
-from ioscope.sources.generic_csv import CsvRecords
+from ioscope.sources.generic_csv import CsvRecords, sniff_header
 from ioscope.sources.registry import register
 from ioscope.timeparse import parse_time
 
 RETWEET_COLUMNS = ("object_id", "account_id", "content_id", "timestamp_share")
 MULTIMODAL_COLUMNS = ("account_id", "post_id", "url_id", "hashtag_id", "domain_id", "phash_id", "timestamp")
 PLATFORM_PREFIXES = {"tw_": "twitter", "fb_": "facebook", "ig_": "instagram"}
-_GZIP_MAGIC = b"\x1f\x8b"
-
-
-def _header(head: bytes) -> set[str]:
-    if head.startswith(_GZIP_MAGIC):
-        try:  # the sniff buffer is a truncated gzip stream: decompress what it holds
-            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 8192)
-        except zlib.error:
-            return set()
-    first = head.split(b"\n", 1)[0].lstrip(b"\xef\xbb\xbf").decode("utf-8", "replace").lower()
-    return {c.strip().strip('"') for c in first.split(",")}
 
 
 @register
@@ -74,20 +62,10 @@ class CooRTweet(Source):
 
     def sniff(self, path: Path, head: bytes) -> float:
         """0.95 when the header holds every column of one of the two layouts."""
-        names = _header(head)
+        names = {c.lower() for c in sniff_header(head)}
         if set(RETWEET_COLUMNS) <= names or set(MULTIMODAL_COLUMNS) <= names:
             return 0.95
         return 0.0
-
-    def open_binary(self, path: Path) -> io.BufferedReader:
-        """The file's bytes, decompressed when it is gzip; progress follows the compressed bytes."""
-        with open(path, "rb") as probe:
-            magic = probe.read(2)
-        if magic != _GZIP_MAGIC:
-            return super().open_binary(path)
-        gz = gzip.open(path, "rb")
-        self._raw = gz.fileobj  # type: ignore[assignment]  # the compressed file, for progress
-        return gz  # type: ignore[return-value]
 
     def read(self, path: Path, options: SourceOptions) -> Iterator[Record | Bad]:
         """Yield Records (posts) and Bads per row. Raises SourceError when the header matches neither

@@ -41,20 +41,25 @@ Field rules (each source cited in ``docs/sources/crowdtangle.md``):
   ``--tz Asia/Shanghai``), then a table of unambiguous ones; otherwise (no zone written) the time is
   read in ``options.tz`` and flagged ``time_zone_assumed`` — never the machine's zone (case 16).
 * counts: ``Likes``/``Shares``/``Comments``/``Post Views`` (``Views`` on Instagram), thousands
-  separators allowed; ``statistics.actual.likeCount/shareCount/commentCount``.
+  separators allowed (:func:`ioscope.ids.parse_count` with ``thousands=True``: ``"1,234"`` -> 1234;
+  ``NA`` or beyond 64 bits -> NULL); ``statistics.actual.likeCount/shareCount/commentCount``.
 * text: ``Message`` (Instagram: ``Description``) / ``message``, NFC; the link preview (``Link Text``,
   ``Description`` on Facebook, ``title``) is not the post's text and is not stored.
 
 Every post carries the flag ``crowdtangle_layout:<layout>`` (the layout that was used).
+
+Records are read by :class:`ioscope.sources.generic_csv.CsvRecords` (plain or gzip-compressed CSV):
+``source_line`` is the physical line where the record starts (header = line 1); a record with the
+wrong number of fields or invalid UTF-8 is quarantined at that line. The ``<record>`` in a
+``ct-noid:`` stand-in ID is the 1-based data-record number (not the line), as in earlier versions, so
+re-ingesting a file gives the same IDs.
 """
 
 from __future__ import annotations
 
 import ast
-import csv
 import datetime as dt
 import hashlib
-import io
 import logging
 import re
 from collections.abc import Iterator, Sequence
@@ -63,8 +68,9 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from ioscope.errors import SourceError
-from ioscope.ids import clean_id
+from ioscope.ids import clean_id, parse_count
 from ioscope.sources.base import Bad, Record, Source, SourceOptions
+from ioscope.sources.generic_csv import CsvRecords, raw_record, sniff_header
 from ioscope.sources.registry import register
 from ioscope.textnorm import extract_hashtags, extract_mentions, nfc, normalize_lang
 from ioscope.timeparse import parse_time, zone
@@ -94,66 +100,7 @@ _LOCAL = re.compile(r"(\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\
 _OFFSET = re.compile(r"(?:UTC|GMT)?\s*([+-])(\d{1,2}):?(\d{2})?")
 
 
-# -- CSV rows (shared with crowdtangle_shares) ---------------------------------------------------------
-
-def csv_header(head: bytes) -> list[str]:
-    """The header cells of a CSV whose first bytes are ``head`` (BOM removed; ``[]`` when unreadable)."""
-    text = head.decode("utf-8-sig", errors="replace")
-    first = text.splitlines()[0] if text else ""
-    try:
-        return [c.strip() for c in next(csv.reader([first]), [])]
-    except csv.Error:
-        return []
-
-
-def iter_csv(fh: io.BufferedReader, path: Path) -> Iterator[tuple[list[str], int, dict[str, str] | Bad]]:
-    """Read a UTF-8 CSV (BOM allowed) as ``(header, record_no, row)`` where ``row`` is a dict of stripped
-    strings (NUL characters removed) or a :class:`Bad` for a record with invalid UTF-8 bytes (naming the
-    column), a different number of cells than the header (shifted columns, case 12) or a CSV syntax error.
-    Blank lines are skipped; ``record_no`` is 1-based over data records. Raises SourceError when the
-    header cannot be read."""
-    csv.field_size_limit(1 << 30)
-    text = io.TextIOWrapper(fh, encoding="utf-8-sig", errors="surrogateescape", newline="")
-    reader = csv.reader(text)
-    try:
-        header = [h.lstrip("\ufeff").strip() for h in next(reader)]
-    except (StopIteration, csv.Error) as exc:
-        raise SourceError(path, f"cannot read the CSV header: {exc or 'empty file'}") from None
-    if any(_has_bad_bytes(h) for h in header):
-        raise SourceError(path, "the CSV header holds bytes that are not UTF-8")
-    n = 0
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            n += 1
-            yield header, n, Bad(n, f"CSV syntax error near line {reader.line_num}: {exc}", "")
-            continue
-        if not cells or (len(cells) == 1 and not cells[0].strip()):
-            continue
-        n += 1
-        if len(cells) != len(header):
-            yield header, n, Bad(n, f"expected {len(header)} columns, found {len(cells)} "
-                                    "(shifted columns: an unquoted comma or line break?)", _raw(cells))
-            continue
-        bad_col = next((h for h, c in zip(header, cells) if _has_bad_bytes(c)), None)
-        if bad_col is not None:
-            yield header, n, Bad(n, f"invalid UTF-8 bytes in column {bad_col!r}", _raw(cells))
-            continue
-        yield header, n, {h: c.replace("\x00", "").strip() for h, c in zip(header, cells)}
-
-
-def _has_bad_bytes(s: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for ch in s)
-
-
-def _raw(cells: Sequence[str]) -> str:
-    buf = io.StringIO()
-    csv.writer(buf).writerow(cells)
-    return buf.getvalue().rstrip("\r\n").encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
+# -- cells (shared with crowdtangle_shares) ------------------------------------------------------------
 
 def na(value: str | None) -> str | None:
     """``value`` stripped, or None when it is one of :data:`NA_VALUES`."""
@@ -161,21 +108,6 @@ def na(value: str | None) -> str | None:
         return None
     value = value.strip()
     return None if value in NA_VALUES else value
-
-
-def parse_count(value: str | None) -> int | None:
-    """A non-negative count from a cell (``"1,234"`` -> 1234); None when empty, ``NA``, not a count, or
-    beyond 64 bits."""
-    value = na(value)
-    if value is None:
-        return None
-    digits = value.replace(",", "").replace(" ", "")
-    if digits.endswith(".0"):
-        digits = digits[:-2]
-    if not (digits.isascii() and digits.isdigit()):
-        return None
-    count = int(digits)
-    return count if count < 2**63 else None  # beyond 64 bits it is damaged data, not a count
 
 
 # -- Facebook / Instagram permalinks ---------------------------------------------------------------
@@ -294,40 +226,47 @@ class CrowdTangleSource(Source):
 
     def sniff(self, path: Path, head: bytes) -> float:
         """0.95 for a historical header, 0.9 for a flattened API header, else 0."""
-        layout = detect_layout(csv_header(head))
+        layout = detect_layout(sniff_header(head))
         return 0.0 if layout is None else 0.95 if layout.startswith("historical") else 0.9
 
     def read(self, path: Path, options: SourceOptions) -> Iterator[Record | Bad]:
-        """Yield one Record (one collected post and its account) or Bad per CSV data record.
-        Raises SourceError when the header is not a CrowdTangle layout."""
-        with self.open_binary(path) as fh:
-            for header, n, row in iter_csv(fh, path):
-                if self.layout is None:
-                    self.layout = detect_layout(header)
-                    if self.layout is None:
-                        raise SourceError(path, "not a CrowdTangle CSV header (no URL/Created/"
-                                                "Post Created or account./statistics. columns)")
-                    log.info("%s: CrowdTangle layout %s", path, self.layout)
-                if isinstance(row, Bad):
-                    yield row
-                elif self.layout.startswith("historical"):
-                    yield self._historical(n, row, options)
+        """Yield one Record (one collected post and its account) or Bad per CSV record, at the physical
+        line where the record starts (header = line 1). The file may be gzip-compressed. Raises
+        SourceError when the header is not a CrowdTangle layout."""
+        with CsvRecords(self, path, ",") as records:
+            header = records.header
+            self.layout = detect_layout(header)
+            if self.layout is None:
+                raise SourceError(path, "not a CrowdTangle CSV header (no URL/Created/"
+                                        "Post Created or account./statistics. columns)")
+            log.info("%s: CrowdTangle layout %s", path, self.layout)
+            historical = self.layout.startswith("historical")
+            n = 0  # data records, for the stable ``ct-noid:<record>:<hash>`` stand-in ID
+            for item in records:
+                n += 1
+                if isinstance(item, Bad):
+                    yield item
+                    continue
+                line, cells, _ = item  # NUL bytes are already removed
+                row = {h: c.strip() for h, c in zip(header, cells)}
+                if historical:
+                    yield self._historical(line, n, row, options)
                 else:
-                    yield self._api(n, row, options)
+                    yield self._api(line, n, row, options)
 
     # -- one record per layout family -----------------------------------------------------------
 
-    def _historical(self, n: int, row: dict[str, str], options: SourceOptions) -> Record | Bad:
+    def _historical(self, line: int, n: int, row: dict[str, str], options: SourceOptions) -> Record | Bad:
         raw_time = row.get("Post Created") or row.get("Created")
         if not raw_time and row.get("Post Created Date"):
             raw_time = f"{row['Post Created Date']} {row.get('Post Created Time', '')}".strip()
         time_col = "Post Created" if "Post Created" in row else "Created"
         if not raw_time:
-            return Bad(n, f"{time_col}: empty post time", _raw(list(row.values())))
+            return Bad(line, f"{time_col}: empty post time", raw_record(list(row.values())))
         try:
             created, flags = parse_dashboard_time(raw_time, options.tz)
         except ValueError as exc:
-            return Bad(n, f"{time_col}: {exc}", _raw(list(row.values())))
+            return Bad(line, f"{time_col}: {exc}", raw_record(list(row.values())))
         post_url = na(row.get("URL"))
         platform = options.platform or (na(row.get("Platform")) or platform_of_url(post_url)
                                         or "facebook").lower()
@@ -336,16 +275,16 @@ class CrowdTangleSource(Source):
             "post_url": post_url, "platform_id": None, "ct_id": na(row.get("id")),
             "account_id": row.get("Facebook Id"), "handle": na(row.get("User Name")),
             "display_name": na(row.get("Page Name") or row.get("Group Name") or row.get("Account")),
-            "followers": parse_count(row.get("Followers at Posting")),
+            "followers": parse_count(row.get("Followers at Posting"), thousands=True),
             "text": row.get(text_col), "titles": [row.get("Link Text"), row.get("Title")],
             "previews": [row.get("Description") if text_col == "Message" else None],
             "final": [na(row.get("Final Link"))], "link": na(row.get("Link")),
             "likes": row.get("Likes"), "shares": row.get("Shares"), "comments": row.get("Comments"),
             "views": row.get("Post Views") or row.get("Views"), "lang": None,
         }
-        return self._record(n, row, created, flags, platform, fields)
+        return self._record(line, n, row, created, flags, platform, fields)
 
-    def _api(self, n: int, row: dict[str, str], options: SourceOptions) -> Record | Bad:
+    def _api(self, line: int, n: int, row: dict[str, str], options: SourceOptions) -> Record | Bad:
         if self.layout == "api-underscore":
             row = {k.replace("_", "."): v for k, v in row.items()}
         flags: list[str] = []
@@ -354,7 +293,7 @@ class CrowdTangleSource(Source):
             try:
                 created = parse_time(na(row["date"]) or "", tz="UTC")  # API docs: date is UTC
             except ValueError as exc:
-                return Bad(n, f"date: {exc}", _raw(list(row.values())))
+                return Bad(line, f"date: {exc}", raw_record(list(row.values())))
         else:
             flags.append("created_at_missing")  # e.g. PyCooRnet's sample_ct_out.csv has only `updated`
         post_url = na(row.get("postUrl"))
@@ -366,7 +305,7 @@ class CrowdTangleSource(Source):
             "post_url": post_url, "platform_id": na(row.get("platformId")), "ct_id": na(row.get("id")),
             "account_id": row.get("account.platformId"), "handle": na(row.get("account.handle")),
             "display_name": na(row.get("account.name")),
-            "followers": parse_count(row.get("account.subscriberCount")),
+            "followers": parse_count(row.get("account.subscriberCount"), thousands=True),
             "text": na(row.get("message")), "titles": [row.get("title")],
             "previews": [row.get("description")], "final": finals,
             "link": na(row.get("link")) or na(row.get("expandedLinks.original")),
@@ -376,9 +315,9 @@ class CrowdTangleSource(Source):
             "views": row.get("statistics.actual.videoViewCount"),
             "lang": row.get("languageCode"),
         }
-        return self._record(n, row, created, flags, platform, fields)
+        return self._record(line, n, row, created, flags, platform, fields)
 
-    def _record(self, n: int, row: dict[str, str], created: dt.datetime | None, flags: list[str],
+    def _record(self, line: int, n: int, row: dict[str, str], created: dt.datetime | None, flags: list[str],
                 platform: str, f: dict[str, Any]) -> Record:
         flags = [f"crowdtangle_layout:{self.layout}", *flags]
         text = f["text"]
@@ -419,8 +358,10 @@ class CrowdTangleSource(Source):
             "ref_account_handle": ref[1] if ref and ref[1] and not ref[1].isdigit() else None,
             "urls": urls, "domains": link_domains(urls),
             "hashtags": extract_hashtags(text), "mentions": extract_mentions(text),
-            "like_count": parse_count(f["likes"]), "share_count": parse_count(f["shares"]),
-            "reply_count": parse_count(f["comments"]), "view_count": parse_count(f["views"]),
+            "like_count": parse_count(f["likes"], thousands=True),
+            "share_count": parse_count(f["shares"], thousands=True),
+            "reply_count": parse_count(f["comments"], thousands=True),
+            "view_count": parse_count(f["views"], thousands=True),
             "collected": True, "flags": flags,
         }
         accounts = []
@@ -428,7 +369,7 @@ class CrowdTangleSource(Source):
             accounts.append({"platform": platform, "account_id": account_id, "handle": handle,
                              "display_name": nfc(f["display_name"]) if f["display_name"] else None,
                              "followers": f["followers"], "last_seen_at": created})
-        return Record(n, posts=[post], accounts=accounts)
+        return Record(line, posts=[post], accounts=accounts)
 
     def _post_id(self, n: int, row: dict[str, str], f: dict[str, Any]) -> tuple[str, list[str]]:
         parsed = parse_post_url(f["post_url"])

@@ -25,7 +25,11 @@ Mapping (see ``docs/sources/crowdtangle-shares.md``):
 * ``is_orig`` (TRUE when the link is one of the URLs queried): flag ``is_orig`` when any row of the post is
   TRUE; when only some are, flags ``orig_url:<url>`` name those links. A value other than TRUE/FALSE
   adds ``is_orig_invalid``.
-* text, counts: not in the table (NULL).
+* text, counts: not in the table (NULL); ``followers`` as :func:`ioscope.ids.parse_count` reads it
+  (thousands separators accepted).
+
+Rows are read by :class:`ioscope.sources.generic_csv.CsvRecords` (plain or gzip-compressed CSV):
+``source_line`` is the physical line where the row starts (header = line 1).
 """
 
 from __future__ import annotations
@@ -35,9 +39,10 @@ from pathlib import Path
 from typing import Any
 
 from ioscope.errors import SourceError
-from ioscope.ids import clean_id
+from ioscope.ids import clean_id, parse_count
 from ioscope.sources.base import Bad, Record, Source, SourceOptions
-from ioscope.sources.crowdtangle import _raw, csv_header, iter_csv, na, parse_count, parse_post_url
+from ioscope.sources.crowdtangle import na, parse_post_url
+from ioscope.sources.generic_csv import CsvRecords, raw_record, sniff_header
 from ioscope.sources.registry import register
 from ioscope.timeparse import parse_time
 from ioscope.urls import link_domains
@@ -62,30 +67,34 @@ class CrowdTangleSharesSource(Source):
     def sniff(self, path: Path, head: bytes) -> float:
         """0.97 when the header holds ``id, is_orig, expanded, date`` and ``account.*`` columns and no
         post columns (``postUrl``, ``message``), else 0."""
-        h = set(csv_header(head))
+        h = set(sniff_header(head))
         if _REQUIRED <= h and any(c.startswith("account.") for c in h) and not h & {"postUrl", "message"}:
             return 0.97
         return 0.0
 
     def read(self, path: Path, options: SourceOptions) -> Iterator[Record | Bad]:
         """Yield a Record (the merged post of its ``id``, and the account) or a Bad per data row, in
-        file order. Raises SourceError when the required columns are missing."""
+        file order, at the physical line where the row starts (header = line 1). The file may be
+        gzip-compressed. Raises SourceError when the required columns are missing."""
         group: list[tuple[int, dict[str, str] | Bad]] = []
         group_id: str | None = None
-        with self.open_binary(path) as fh:
-            for header, n, row in iter_csv(fh, path):
-                missing = _REQUIRED - set(header)
-                if missing:
-                    raise SourceError(path, f"not a CooRnet shares table: missing {sorted(missing)}")
-                if isinstance(row, Bad):
-                    group.append((n, row))
+        with CsvRecords(self, path, ",") as records:
+            header = records.header
+            missing = _REQUIRED - set(header)
+            if missing:
+                raise SourceError(path, f"not a CooRnet shares table: missing {sorted(missing)}")
+            for item in records:
+                if isinstance(item, Bad):
+                    group.append((item.line, item))
                     continue
+                line, cells, _ = item  # NUL bytes are already removed
+                row = {h: c.strip() for h, c in zip(header, cells)}
                 post_id = na(row.get("id"))
                 if group and post_id != group_id:
                     yield from self._flush(group, options)
                     group = []
                 group_id = post_id
-                group.append((n, row))
+                group.append((line, row))
             yield from self._flush(group, options)
 
     def _flush(self, group: list[tuple[int, dict[str, str] | Bad]],
@@ -102,7 +111,7 @@ class CrowdTangleSharesSource(Source):
                              accounts=[dict(account)] if account else [])
 
     def _row(self, n: int, row: dict[str, str], options: SourceOptions) -> dict[str, Any] | Bad:
-        raw = _raw(list(row.values()))
+        raw = raw_record(list(row.values()))
         ct_id, id_flags = clean_id(na(row.get("id")), field="post_id")
         if not ct_id:
             return Bad(n, "id: empty CrowdTangle post ID", raw)
@@ -118,7 +127,7 @@ class CrowdTangleSharesSource(Source):
             "is_orig": is_orig in _TRUE, "url": na(row.get("expanded")),
             "platform": options.platform or (na(row.get("account.platform")) or "facebook").lower(),
             "handle": na(row.get("account.handle")), "name": na(row.get("account.name")),
-            "followers": parse_count(row.get("account.subscriberCount")),
+            "followers": parse_count(row.get("account.subscriberCount"), thousands=True),
         }
 
     @staticmethod

@@ -40,16 +40,16 @@ Mapping (case 15):
   ``user_display_name``, ``account_creation_date``, ``follower_count``, ``following_count``,
   ``user_profile_description``.
 
+Records are read by :class:`ioscope.sources.generic_csv.CsvRecords` (plain or gzip-compressed CSV).
 Rows with a wrong number of cells, invalid UTF-8, no ``tweetid`` or an unparsable ``tweet_time`` are
-:class:`Bad`. Record numbers count data rows from 1.
+:class:`Bad`; NUL bytes are removed (flag ``had_nul``). ``source_line`` is the physical line where the
+record starts (header = line 1).
 """
 
 from __future__ import annotations
 
 import ast
-import csv
 import difflib
-import io
 import logging
 import re
 from collections.abc import Iterator
@@ -60,7 +60,7 @@ from ioscope.ids import clean_id
 from ioscope.ids import parse_count as _count
 from ioscope.sources.base import Bad, Record, Source, SourceOptions
 from ioscope.sources.registry import register
-from ioscope.sources.twarc_csv import _csv_limit, _header_cells, _safe, read_header
+from ioscope.sources.generic_csv import CsvRecords, raw_record, sniff_header
 from ioscope.textnorm import nfc, normalize_lang, unescape_once
 from ioscope.timeparse import parse_time
 from ioscope.urls import is_platform_permalink, link_domains
@@ -85,7 +85,6 @@ MAPPED = (
 )
 """Columns that feed canonical post fields: a file without one of them flags its posts."""
 
-_SURROGATE = re.compile(r"[\udc80-\udcff]")
 _RT_PREFIX = re.compile(r"^RT @([^\s:]{1,64}): ?")
 _URL_SPLIT = re.compile(r",\s*(?=https?://)", re.I)
 _MINUTES = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}$")
@@ -150,8 +149,7 @@ class IoArchive(Source):
     def sniff(self, path: Path, head: bytes) -> float:
         """0.95 when the header holds ``tweetid`` and ``userid`` and only release column names, 0.85 when
         it holds both and at least one other release column among unknown ones; else 0."""
-        first = head.split(b"\n", 1)[0].decode("utf-8-sig", "replace").rstrip("\r")
-        cols = set(_header_cells(first))
+        cols = set(sniff_header(head))
         if not set(REQUIRED) <= cols:
             return 0.0
         known = cols & set(COLUMNS)
@@ -160,40 +158,23 @@ class IoArchive(Source):
         return 0.85 if len(known) >= 3 else 0.0
 
     def read(self, path: Path, options: SourceOptions) -> Iterator[Record | Bad]:
-        """Yield a Record or Bad per data row, in file order (see the module docstring)."""
-        _csv_limit()
-        with self.open_binary(path) as fh:
-            text = io.TextIOWrapper(fh, encoding="utf-8-sig", errors="surrogateescape", newline="")
-            reader = csv.reader(text)
-            cols = read_header(path, reader)
+        """Yield a Record or Bad per CSV record, in file order, at the physical line where the record
+        starts (header = line 1); the file may be gzip-compressed (see the module docstring)."""
+        with CsvRecords(self, path, ",") as records:
+            cols = records.header
             missing_req = [c for c in REQUIRED if c not in cols]
             if missing_req:
                 raise SourceError(path, f"not an IO archive tweets file: no {', '.join(missing_req)} column", 1)
             self._report_header(path, cols)
             incomplete = any(c not in cols for c in MAPPED)
             idx = {c: i for i, c in enumerate(cols) if c in COLUMNS}
-            n = 0
-            while True:
-                try:
-                    row = next(reader)
-                except StopIteration:
-                    break
-                except csv.Error as exc:
-                    n += 1
-                    yield Bad(n, f"CSV syntax: {exc}", "")
+            for item in records:
+                if isinstance(item, Bad):
+                    yield item
                     continue
-                n += 1
-                if not any(cell.strip() for cell in row):
-                    continue
-                raw = _safe(",".join(row))
-                if len(row) != len(cols):
-                    yield Bad(n, f"expected {len(cols)} cells, got {len(row)} (shifted columns)", raw)
-                    continue
-                bad = next((cols[i] for i, cell in enumerate(row) if _SURROGATE.search(cell)), None)
-                if bad is not None:
-                    yield Bad(n, f"{bad}: invalid UTF-8 bytes", raw)
-                    continue
-                yield self._row(n, {c: row[i] for c, i in idx.items()}, raw, options, incomplete)
+                line, cells, had_nul = item
+                yield self._row(line, {c: cells[i] for c, i in idx.items()}, cells, options, incomplete,
+                                had_nul)
 
     @staticmethod
     def _report_header(path: Path, cols: list[str]) -> None:
@@ -206,11 +187,14 @@ class IoArchive(Source):
         if missing:
             log.warning("%s: IO archive columns missing, their fields stay NULL: %s", path, ", ".join(missing))
 
-    def _row(self, n: int, row: dict[str, str], raw: str, options: SourceOptions, incomplete: bool) -> Record | Bad:
+    def _row(self, n: int, row: dict[str, str], cells: list[str], options: SourceOptions, incomplete: bool,
+             had_nul: bool) -> Record | Bad:
         def g(col: str) -> str:
             return row.get(col, "") or ""
 
         flags: list[str] = ["header_incomplete"] if incomplete else []
+        if had_nul:
+            flags.append("had_nul")
 
         def join_id(value: str, field: str) -> str | None:
             ident, fl = clean_id(value, field=field)
@@ -220,14 +204,14 @@ class IoArchive(Source):
         post_id, fl = clean_id(g("tweetid"), field="post_id")
         flags.extend(fl)
         if post_id is None:
-            return Bad(n, "tweetid: empty", raw)
+            return Bad(n, "tweetid: empty", raw_record(cells))
         created_at = None
         tweet_time = g("tweet_time").strip()
         if tweet_time:
             try:
                 created_at = parse_time(tweet_time, tz=options.tz)
             except ValueError as exc:
-                return Bad(n, f"tweet_time: {exc}", raw)
+                return Bad(n, f"tweet_time: {exc}", raw_record(cells))
             flags.append("created_at_assumed_utc" if options.tz in ("UTC", "utc", "Z") else "created_at_assumed_tz")
             if _MINUTES.match(tweet_time):
                 flags.append("created_at_minute_precision")
@@ -257,9 +241,6 @@ class IoArchive(Source):
             flags.append("is_retweet_inconsistent")
 
         text = nfc(unescape_once(g("tweet_text")))
-        if "\x00" in text:
-            text = text.replace("\x00", "")
-            flags.append("had_nul")
         ref_handle = None
         if kind == "repost":
             m = _RT_PREFIX.match(text)

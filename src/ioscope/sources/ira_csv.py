@@ -29,11 +29,15 @@ Mapping:
 * **text**: ``content``, HTML-unescaped once (the export keeps Twitter's ``&amp;``); hashtags, mentions
   and URLs are extracted from it; URLs are the ``t.co`` links as found, replaced by ``tcoN_step1`` (the
   first redirect) where the 538 layout has it. Unexpanded ``t.co`` links give no domain.
-* **accounts**: ``followers``, ``following`` as of the post, ``last_seen_at`` = its time.
+* **accounts**: ``followers``, ``following`` as of the post (:func:`ioscope.ids.parse_count`: beyond
+  64 bits -> NULL), ``last_seen_at`` = its time.
 
 Rows are checked column by column so that a shift that keeps the field count is caught (case 12): a
 row is quarantined when ``publish_date`` does not parse, a count column is not a number, ``language``
 or ``region`` looks like a date or a number, or ``post_type``/``retweet`` holds an unknown value.
+
+Records are read by :class:`ioscope.sources.generic_csv.CsvRecords` (plain or gzip-compressed CSV):
+``source_line`` is the physical line where the record starts (header = line 1).
 """
 
 from __future__ import annotations
@@ -44,9 +48,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ioscope.errors import ConfigError, SourceError
-from ioscope.ids import clean_id
+from ioscope.ids import clean_id, parse_count
 from ioscope.sources.base import Bad, Record, Source, SourceOptions
-from ioscope.sources.generic_csv import CsvRecords
+from ioscope.sources.generic_csv import CsvRecords, sniff_header
 from ioscope.sources.registry import register
 from ioscope.textnorm import extract_hashtags, extract_mentions, nfc, unescape_tweet_text
 from ioscope.timeparse import parse_time, parse_time_format, zone
@@ -93,8 +97,7 @@ class IraCsv(Source):
 
     def sniff(self, path: Path, head: bytes) -> float:
         """0.9 when the header line has ``content`` and ``publish_date`` and an author column."""
-        first = head.split(b"\n", 1)[0].lstrip(b"\xef\xbb\xbf").decode("utf-8", "replace").lower()
-        names = {n.strip().strip('"') for n in first.split(",")}
+        names = {n.lower() for n in sniff_header(head)}
         if {"content", "publish_date"} <= names and names & {"author_id", "author", "external_author_id"}:
             return 0.9
         return 0.0
@@ -195,7 +198,7 @@ class _RowReader:
         urls = extract_urls(text)
         if self.tco:
             urls = _expand_tco(urls, [cells[i].strip() for i in self.tco])
-        counts = {name: int(cells[i]) if cells[i].strip() else None for name, i in self.counts}
+        counts = {name: parse_count(cells[i]) for name, i in self.counts}  # checked decimal above
         post = {
             "platform": PLATFORM, "post_id": post_id, "account_id": account_id, "account_handle": handle,
             "created_at": created, "text": text, "lang": lang, "kind": kind,

@@ -20,7 +20,8 @@ Mapping, per row:
   domains = registered domains of the URLs.
 
 A row without ``message_id`` or with an unreadable ``timestamp`` is quarantined; the rest of the file
-keeps loading.
+keeps loading. Records are read by :class:`ioscope.sources.generic_csv.CsvRecords` (plain or
+gzip-compressed CSV): ``source_line`` is the physical line where the record starts (header = line 1).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from pathlib import Path
 from ioscope.errors import SourceError
 from ioscope.ids import clean_id
 from ioscope.sources.base import Bad, Record, Source, SourceOptions
-from ioscope.sources.generic_csv import CsvRecords, parse_list
+from ioscope.sources.generic_csv import CsvRecords, parse_list, sniff_header
 from ioscope.sources.registry import register
 from ioscope.textnorm import extract_hashtags, extract_mentions, nfc
 from ioscope.timeparse import parse_time
@@ -51,8 +52,7 @@ class QutCnt(Source):
     def sniff(self, path: Path, head: bytes) -> float:
         """0.97 when the header is exactly the toolkit's eight columns (a generic CSV reader would
         also read it, with less certainty)."""
-        first = head.split(b"\n", 1)[0].lstrip(b"\xef\xbb\xbf").decode("utf-8", "replace")
-        names = tuple(c.strip().strip('"').lower() for c in first.strip().split(","))
+        names = tuple(c.lower() for c in sniff_header(head))
         return 0.97 if names == COLUMNS else 0.0
 
     def read(self, path: Path, options: SourceOptions) -> Iterator[Record | Bad]:

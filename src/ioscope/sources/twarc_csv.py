@@ -27,16 +27,15 @@ Rules:
 * ``edit_history_tweet_ids`` -> flag ``edit_group:<first id>`` for a later version of an edited post;
 * ``created_at`` ISO 8601 with ``Z`` (UTC).
 
-A row with a wrong number of cells, invalid UTF-8, no ``id`` or an unparsable ``created_at`` becomes a
-:class:`Bad`; record numbers count data rows from 1 (the header is not a record).
+Records are read by :class:`ioscope.sources.generic_csv.CsvRecords` (plain or gzip-compressed CSV; a
+BOM and quotes around header names are removed, case 14). A row with a wrong number of cells, invalid
+UTF-8, no ``id`` or an unparsable ``created_at`` becomes a :class:`Bad`; NUL bytes are removed (flag
+``had_nul``). ``source_line`` is the physical line where the record starts (header = line 1).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -47,6 +46,7 @@ from ioscope.errors import SourceError
 from ioscope.ids import clean_id
 from ioscope.ids import parse_count as _count
 from ioscope.sources.base import Bad, Record, Source, SourceOptions
+from ioscope.sources.generic_csv import CsvRecords, raw_record, sniff_header
 from ioscope.sources.registry import register
 from ioscope.textnorm import extract_hashtags, extract_mentions, nfc, normalize_lang, unescape_once
 from ioscope.timeparse import parse_time
@@ -55,37 +55,12 @@ from ioscope.urls import is_platform_permalink, link_domains, pick_expanded
 PLATFORM = "twitter"
 _RT_PREFIX = re.compile(r"^RT @([A-Za-z0-9_]{1,50}): ?")
 _MEDIA_PREFIX = re.compile(r"^(?:https?://)?pic\.(?:twitter|x)\.com/", re.I)
-_SURROGATE = re.compile(r"[\udc80-\udcff]")
 _REFS = (  # (kind, id column, user-id column, username column), in order of precedence
     ("repost", "referenced_tweets.retweeted.id", "retweeted_user_id", "retweeted_username"),
     ("quote", "referenced_tweets.quoted.id", "quoted_user_id", "quoted_username"),
     ("reply", "referenced_tweets.replied_to.id", "in_reply_to_user_id", "in_reply_to_username"),
 )
 _MARKERS = ("referenced_tweets.", "public_metrics.", "author.", "entities.", "__twarc.", "conversation_id")
-
-
-def _csv_limit() -> None:
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-
-
-def read_header(path: Path, reader: Any) -> list[str]:
-    """The header row of a CSV ``reader`` as clean column names (spaces, a BOM and stray quotes
-    removed; case 14). Raises SourceError naming ``path`` for an empty file or an unreadable header."""
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise SourceError(path, "empty file: no header") from None
-    except csv.Error as exc:
-        raise SourceError(path, f"unreadable header: {exc}", 1) from None
-    return [c.strip().lstrip("\ufeff").strip().strip('"').strip() for c in header]
-
-
-def _header_cells(line: str) -> list[str]:
-    try:
-        cells = next(csv.reader([line]))
-    except (csv.Error, StopIteration):
-        return []
-    return [c.strip().lstrip("\ufeff").strip().strip('"').strip() for c in cells]
 
 
 def _json_list(cell: str) -> tuple[list[Any] | None, bool]:
@@ -125,51 +100,32 @@ class TwarcCsv(Source):
     def sniff(self, path: Path, head: bytes) -> float:
         """0.9 when the header has ``id`` and ``author_id`` (or ``author.id``) and twarc-csv's dotted
         column names (``referenced_tweets.``, ``public_metrics.``, ``author.``, ...); else 0."""
-        first = head.split(b"\n", 1)[0].decode("utf-8-sig", "replace")
-        cols = set(_header_cells(first))
+        cols = set(sniff_header(head))
         if "id" not in cols or not ({"author_id", "author.id"} & cols):
             return 0.0
         hits = sum(any(c.startswith(m) for c in cols) for m in _MARKERS)
         return 0.9 if hits >= 2 else 0.6 if hits == 1 else 0.0
 
     def read(self, path: Path, options: SourceOptions) -> Iterator[Record | Bad]:
-        """Yield a Record or Bad per data row, in file order (see the module docstring)."""
-        _csv_limit()
-        with self.open_binary(path) as fh:
-            text = io.TextIOWrapper(fh, encoding="utf-8-sig", errors="surrogateescape", newline="")
-            reader = csv.reader(text)
-            cols = read_header(path, reader)
+        """Yield a Record or Bad per CSV record, in file order, at the physical line where the record
+        starts (header = line 1); the file may be gzip-compressed (see the module docstring)."""
+        with CsvRecords(self, path, ",") as records:
+            cols = records.header
             if "id" not in cols:
                 raise SourceError(path, "not a twarc-csv file: no 'id' column", 1)
             idx = {c: i for i, c in enumerate(cols) if c}
-            n = 0
-            while True:
-                try:
-                    row = next(reader)
-                except StopIteration:
-                    break
-                except csv.Error as exc:
-                    n += 1
-                    yield Bad(n, f"CSV syntax: {exc}", "")
+            for item in records:
+                if isinstance(item, Bad):
+                    yield item
                     continue
-                n += 1
-                raw = ",".join(row)
-                if not any(cell.strip() for cell in row):
-                    continue  # a blank line is no record (it keeps its number)
-                if len(row) != len(cols):
-                    yield Bad(n, f"expected {len(cols)} cells, got {len(row)} (shifted columns)", _safe(raw))
-                    continue
-                bad = next((cols[i] for i, cell in enumerate(row) if _SURROGATE.search(cell)), None)
-                if bad is not None:
-                    yield Bad(n, f"{bad}: invalid UTF-8 bytes", _safe(raw))
-                    continue
-                yield self._row(n, {c: row[i] for c, i in idx.items()}, raw)
+                line, cells, had_nul = item
+                yield self._row(line, {c: cells[i] for c, i in idx.items()}, cells, had_nul)
 
-    def _row(self, n: int, row: dict[str, str], raw: str) -> Record | Bad:
+    def _row(self, n: int, row: dict[str, str], cells: list[str], had_nul: bool) -> Record | Bad:
         def g(col: str) -> str:
             return row.get(col, "") or ""
 
-        flags: list[str] = []
+        flags: list[str] = ["had_nul"] if had_nul else []
 
         def join_id(value: str, field: str) -> str | None:
             ident, fl = clean_id(value, field=field)
@@ -179,11 +135,11 @@ class TwarcCsv(Source):
         post_id, fl = clean_id(g("id"), field="post_id")
         flags.extend(fl)
         if post_id is None:
-            return Bad(n, "id: empty", raw)
+            return Bad(n, "id: empty", raw_record(cells))
         try:
             created_at = parse_time(g("created_at")) if g("created_at").strip() else None
         except ValueError as exc:
-            return Bad(n, f"created_at: {exc}", raw)
+            return Bad(n, f"created_at: {exc}", raw_record(cells))
         if created_at is None:
             flags.append("created_at_missing")
         account_id = join_id(g("author_id") or g("author.id"), "account_id")
@@ -202,9 +158,6 @@ class TwarcCsv(Source):
             ref_handle = g("in_reply_to_username").strip() or None
 
         text = nfc(unescape_once(g("text").replace("\\n", "\n")))
-        if "\x00" in text:
-            text = text.replace("\x00", "")
-            flags.append("had_nul")
         rt_handle = None
         if kind == "repost":
             m = _RT_PREFIX.match(text)
@@ -279,6 +232,3 @@ class TwarcCsv(Source):
             return None
         return _entity_strings(items, key, sign)
 
-
-def _safe(raw: str) -> str:
-    return raw.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

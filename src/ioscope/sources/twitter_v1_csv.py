@@ -12,7 +12,8 @@ Each record is rebuilt as the tweet object and mapped by :func:`ioscope.sources.
 exactly as documented there. Literals are parsed with :func:`ast.literal_eval` (never ``eval``), and
 only in the columns the mapping reads (:data:`LITERAL_COLUMNS`).
 
-Records are read by :class:`ioscope.sources.generic_csv.CsvRecords`: ``utf-8-sig``, quoted newlines
+Records are read by :class:`ioscope.sources.generic_csv.CsvRecords` (plain or gzip-compressed CSV):
+``utf-8-sig``, quoted newlines
 kept, ``source_line`` = the physical line where the record starts (header = line 1). Quarantined: a
 record with the wrong number of fields, invalid UTF-8, or an unparseable literal (the column is named);
 NUL bytes are removed and the post flagged ``had_nul``, as in the other CSV readers (case 12).
@@ -27,7 +28,7 @@ from typing import Any
 
 from ioscope.errors import SourceError
 from ioscope.sources.base import Bad, Record, Source, SourceOptions
-from ioscope.sources.generic_csv import CsvRecords
+from ioscope.sources.generic_csv import CsvRecords, sniff_header
 from ioscope.sources.registry import register
 from ioscope.sources.twitter_v1 import PLATFORM, tweet_to_record
 
@@ -59,8 +60,7 @@ class TwitterV1Csv(Source):
 
     def sniff(self, path: Path, head: bytes) -> float:
         """0.9 when the header line names ``id_str`` and ``created_at`` and ``user`` or ``entities``."""
-        first = head.split(b"\n", 1)[0].lstrip(b"\xef\xbb\xbf").decode("utf-8", "replace")
-        names = {n.strip().strip('"') for n in first.split(",")}
+        names = set(sniff_header(head))
         if {"id_str", "created_at"} <= names and names & {"user", "entities"}:
             return 0.9
         return 0.0

@@ -272,6 +272,8 @@ def _cell(col: str, v: Any) -> Cell:
     if col == "permalink":
         href = safe_href(v)
         return Cell("open", href=href) if href else Cell("" if _is_null(v) else "no link", cls="muted")
+    if isinstance(v, (pd.Timestamp, dt.datetime, dt.date)) and not _is_null(v):
+        return Cell(_text(v, col), cls="date")  # dates never wrap (CSS td.date)
     text = _text(v, col)
     numeric = (isinstance(v, (int, float, np.number)) and not isinstance(v, (bool, np.bool_))
                and not _is_null(v))

@@ -44,12 +44,10 @@ def test_cgtn_xinhua_daily_series_and_change_point(shared_data, tmp_path):
     store.close()
 
 
-def test_ira_account_gaps_are_change_points(shared_data, tmp_path):
+def test_ira_account_gap_is_a_collection_gap(shared_data, tmp_path):
     path = shared_data / "ira-russian-troll-tweets-by-author" / "tweets" / "MissouriNewsUS.csv"
     store = Store(tmp_path / "s.duckdb")
     ingest(store, [path])
-    res = Shifts(by=(), kinds=("original", "quote", "reply", "repost"), min_posts=1,
-                 n_permutations=199).run(store)
     # Independent count with the csv module: MissouriNewsUS ("local news" persona) posts nothing
     # from 2016-01-26 to 2016-02-11 (17 days), then resumes on 2016-02-12. The publish_date column
     # is UTC per the 538 README.
@@ -57,10 +55,24 @@ def test_ira_account_gaps_are_change_points(shared_data, tmp_path):
     gap = pd.date_range("2016-01-26", "2016-02-11").strftime("%Y-%m-%d")
     assert all(per_day[d] == 0 for d in gap) and per_day["2016-01-25"] > 0
     assert per_day["2016-02-12"] > 0
+    # The store holds this one account, so its 17 silent days are a run of days with no post from
+    # any account: a collection gap (default min_gap_days 7), reported, and not a change point.
+    res = Shifts(by=(), kinds=("original", "quote", "reply", "repost"), min_posts=1,
+                 n_permutations=199).run(store)
+    gaps = res.tables["collection_gaps"]
+    row = gaps[gaps["gap_start"] == pd.Timestamp("2016-01-26")].iloc[0]
+    assert (row["gap_end"], row["n_buckets"]) == (pd.Timestamp("2016-02-12"), 17)
     cp = res.tables["change_points"]
-    sig = cp[cp["significant"]].set_index("at")
+    assert not cp["at"].isin([pd.Timestamp("2016-01-26"), pd.Timestamp("2016-02-12")]).any()
+    # With gap detection off (min_gap_days=0), the gap's edges come back as change points to zero
+    # and back up: what the coverage-aware series avoids.
+    res0 = Shifts(by=(), kinds=("original", "quote", "reply", "repost"), min_posts=1,
+                  n_permutations=199, min_gap_days=0).run(store)
+    cp0 = res0.tables["change_points"]
+    sig = cp0[cp0["significant"]].set_index("at")
     assert sig.loc[pd.Timestamp("2016-01-26"), "level_after"] == 0
     assert sig.loc[pd.Timestamp("2016-02-12"), "direction"] == "up"
+    assert res0.tables["collection_gaps"].empty
     store.close()
 
 
@@ -91,4 +103,50 @@ def test_seed_case_dipromats(shared_data, tmp_path):
     cn = cp[(cp["series_id"] == "country=CN|narrative=covid") & cp["significant"]].set_index("at")
     # The data dates the fall one day before the call: 2020-03-25 (UTC).
     assert cn.loc[pd.Timestamp("2020-03-25"), "direction"] == "down"
+    store.close()
+
+
+@pytest.mark.slow
+def test_cgtn_xinhua_collection_gaps(shared_data, tmp_path):
+    folder = shared_data / "covid-state-media-cgtn-xinhua-vs-western" / "disaggregated"
+    files = sorted(glob.glob(str(folder / "CGTNOfficial_*.csv")) + glob.glob(str(folder / "XHNews_*.csv")))
+    store = Store(tmp_path / "s.duckdb")
+    ingest(store, files)
+    store.set_actors([
+        dict(platform="twitter", handle=h, name=h, country="CN", actor_type="state_media", overt=True,
+             source="test") for h in ("CGTNOfficial", "XHNews")])
+    # Independent count with pandas: the UTC days holding any row of the files, and the runs of at
+    # least 7 days between the first and the last with no row at all. The files were collected in
+    # windows (2020-01-22 -> 02-22 and 2020-09-20 -> 10-22; the 2021 files are not in the copy), so
+    # there is one gap: 2020-02-22 .. 2020-09-19 (211 days).
+    created = pd.concat([pd.read_csv(f, usecols=["created_at"], dtype=str) for f in files])["created_at"]
+    days = pd.to_datetime(created, format="%a %b %d %H:%M:%S %z %Y", utc=True).dt.tz_localize(None)
+    per_day = days.dt.normalize().value_counts()
+    grid = pd.date_range(per_day.index.min(), per_day.index.max())
+    empty = ~grid.isin(per_day.index)
+    runs, i = [], 0
+    while i < len(grid):
+        j = i
+        while j < len(grid) and empty[j]:
+            j += 1
+        if j - i >= 7:
+            runs.append((grid[i], grid[j - 1] + pd.Timedelta(days=1), j - i))
+        i = max(j, i + 1)
+    assert runs == [(pd.Timestamp("2020-02-22"), pd.Timestamp("2020-09-20"), 211)]
+    res = Shifts(by="country", kinds=("original", "quote", "reply", "repost"), min_posts=1,
+                 n_permutations=199).run(store)
+    gaps = res.tables["collection_gaps"]
+    assert list(gaps[["gap_start", "gap_end", "n_buckets"]].itertuples(index=False, name=None)) == runs
+    assert "2020-02-22 – 2020-09-19 (211 days)" in res.notes[0]
+    cp = res.tables["change_points"]
+    assert len(cp)  # the covered windows still have their changes (02-03: Xinhua's output doubles)
+    assert pd.Timestamp("2020-02-03") in set(cp.loc[cp["significant"], "at"])
+    # No change point at, or within a minimum segment (7 days) of, the gap's start or end.
+    week = pd.Timedelta(days=7)
+    for gap_start, gap_end, _ in runs:
+        assert ((cp["at"] <= gap_start - week) | (cp["at"] >= gap_end + week)).all()
+    # Blind to coverage (min_gap_days=0), the gap's edges are the strongest "changes" of the series.
+    cp0 = Shifts(by="country", kinds=("original", "quote", "reply", "repost"), min_posts=1,
+                 n_permutations=199, min_gap_days=0).run(store).tables["change_points"]
+    assert {pd.Timestamp("2020-02-22"), pd.Timestamp("2020-09-20")} <= set(cp0["at"])
     store.close()

@@ -14,6 +14,7 @@ import pandas as pd
 from ioscope.analyses.base import Analysis, Result
 from ioscope.analyses.shifts import changepoints as cpm
 from ioscope.analyses.shifts import tactic
+from ioscope.analyses.shifts.coverage import Coverage, covered_buckets, min_gap_buckets
 from ioscope.analyses.shifts.events import (
     EVENT_COLUMNS, event_local_time, events_frame, scope_matches, window_test,
 )
@@ -63,13 +64,18 @@ class Shifts(Analysis):
       (buckets, default 7), ``n_permutations`` (default 999), ``alpha`` (default 0.05), ``seed``;
     * ``max_series`` (default 30): change points, tests and charts run on the largest series;
       ``min_posts`` (default 10): smaller series are left out; ``start``/``end`` (local ISO times in
-      ``zone``, default the whole store); ``tactic`` (default True): run the tactic-shift check.
+      ``zone``, default the whole store); ``tactic`` (default True): run the tactic-shift check;
+    * ``min_gap_days`` (days, default 7; 0 turns it off): a run of at least this many days of buckets
+      with no collected post from any account of the store is a **collection gap**
+      (:mod:`ioscope.analyses.shifts.coverage`): series are split at gaps for change-point detection,
+      gap days are left out of the before/after tests, and the gaps are reported.
 
     Tables (bucket_start / at are zone-less local times in ``zone``; every table says zone and bucket):
 
     * ``series``: series_id, the dimensions, bucket_start, zone, bucket, n_posts, level (mean of the
-      segment between significant change points), change_point (bucket starts a significant change),
-      event_label (events whose time falls in the bucket, "; "-joined).
+      segment between significant change points and gaps; NaN inside a gap), change_point (bucket
+      starts a significant change), collection_gap (bucket lies in a collection gap), event_label
+      (events whose time falls in the bucket, "; "-joined).
     * ``change_points``: series_id, dimensions, at, zone, bucket, level_before, level_after (mean posts per
       bucket), rate_ratio (after/before), direction, p_value (permutation), confidence (1 - p_value),
       significant (p_value <= alpha), at_low, at_high (90% bootstrap interval), n_buckets_before,
@@ -81,6 +87,8 @@ class Shifts(Analysis):
       bucket_start, zone, bucket, numerator, denominator, share, event_label.
     * ``tactic_series`` and ``tactic_shift``: see :mod:`ioscope.analyses.shifts.tactic`.
     * ``events``: the events read (event_date, label, scope, source_line).
+    * ``collection_gaps``: gap_start, gap_end (local times in ``zone``; end exclusive), n_buckets,
+      days, zone, bucket -- one row per collection gap of the analysed period.
     """
 
     name = "shifts"
@@ -95,7 +103,8 @@ class Shifts(Analysis):
                  window_days: int = 14, penalty: str | float = "bic", method: str = "kernel",
                  min_segment: int = 7, n_permutations: int = 999, alpha: float = 0.05,
                  max_series: int = 30, min_posts: int = 10, start: str | None = None,
-                 end: str | None = None, tactic: bool = True, seed: int = 0):
+                 end: str | None = None, tactic: bool = True, seed: int = 0,
+                 min_gap_days: float = 7):
         self.by = by
         self.bucket = bucket
         self.zone = zone
@@ -119,6 +128,7 @@ class Shifts(Analysis):
         self.end = end
         self.tactic = tactic
         self.seed = seed
+        self.min_gap_days = min_gap_days
 
     # -- validation -----------------------------------------------------------------------------------
 
@@ -147,6 +157,10 @@ class Shifts(Analysis):
         for n in ("window_days", "min_segment", "n_permutations", "max_series"):
             self._int(n, 1)
         self._int("min_posts", 0)
+        if (isinstance(self.min_gap_days, bool) or not isinstance(self.min_gap_days, (int, float))
+                or not 0 <= self.min_gap_days < float("inf")):
+            raise AnalysisError(f"shifts: min_gap_days must be a number of days >= 0 (0: no gap "
+                                f"detection), got {self.min_gap_days!r}")
         if not isinstance(self.alpha, (int, float)) or not 0 < self.alpha < 1:
             raise AnalysisError(f"shifts: alpha must be between 0 and 1, got {self.alpha!r}")
         text_filter = self.text_filter or {}
@@ -190,9 +204,12 @@ class Shifts(Analysis):
         counts = _keep(counts, dims, keys)
         daily = counts if self.bucket == "day" else _keep(
             bucketed_counts(store, spec, "day", min_posts=self.min_posts), dims, keys)
-        cps = self._change_points(counts, dims)
+        cov = self._coverage(store, counts, self.bucket)
+        cov_day = cov if self.bucket == "day" else self._coverage(store, daily, "day")
+        daily = daily[~cov_day.in_gap(daily["bucket_start"])]
+        cps = self._change_points(counts, dims, cov)
         tables: dict[str, pd.DataFrame] = {}
-        tables["series"] = self._series_table(counts, dims, cps, events)
+        tables["series"] = self._series_table(counts, dims, cps, events, cov)
         tables["change_points"] = self._cp_table(cps, dims, events)
         tables["event_tests"] = self._event_tests(daily, dims, events, tables["change_points"])
         tables["ratios"] = self._ratios(store, spec, events)
@@ -201,15 +218,20 @@ class Shifts(Analysis):
             "zone. Counts are distinct collected posts of kinds " + ", ".join(spec.kinds) + ".",
             "A change point is evidence that a level moved, not of why: read the posts behind it.",
         ]
+        if cov.runs:
+            notes.insert(0, cov.describe())
         if self.tactic:
-            tables["tactic_series"], tables["tactic_shift"] = self._tactic(store, spec, events, notes)
+            tables["tactic_series"], tables["tactic_shift"] = self._tactic(
+                store, spec, events, notes, cov, cov_day)
         tables["events"] = events[EVENT_COLUMNS].copy()
+        tables["collection_gaps"] = cov.table()
         cp = tables["change_points"]
         summary = {
             "zone": spec.zone, "bucket": self.bucket,
             "n_series": int(len(keys)),
             "n_change_points": int(cp["significant"].sum()) if len(cp) else 0,
             "n_events": int(len(events)),
+            "n_collection_gaps": len(cov.runs),
             "n_significant_event_tests": int((tables["event_tests"]["p_value"] <= self.alpha).sum()),
         }
         if "tactic_shift" in tables:
@@ -228,32 +250,47 @@ class Shifts(Analysis):
         counts.attrs["n_all_series"] = len(tot)
         return [tuple(r) for r in tot[list(dims)].head(self.max_series).itertuples(index=False)]
 
-    def _change_points(self, counts: pd.DataFrame, dims: tuple[str, ...]
+    def _coverage(self, store: Store, counts: pd.DataFrame, bucket: str) -> Coverage:
+        """The collection gaps of the bucket grid of ``counts`` (see :mod:`.coverage`)."""
+        return Coverage(counts["bucket_start"], covered_buckets(store, str(self.zone), bucket),
+                        min_gap_buckets(float(self.min_gap_days), bucket), str(self.zone), bucket)
+
+    def _detect(self, g: pd.DataFrame, cov: Coverage) -> list[cpm.ChangePoint]:
+        """Change points of one series (rows sorted by bucket_start), split at collection gaps."""
+        return cpm.detect_covered(g["n_posts"].to_numpy(), cov.in_gap(g["bucket_start"]),
+                                  penalty=self.penalty, method=self.method, min_size=self.min_segment,
+                                  n_perm=self.n_permutations, seed=self.seed)
+
+    def _change_points(self, counts: pd.DataFrame, dims: tuple[str, ...], cov: Coverage
                        ) -> dict[tuple, tuple[pd.DataFrame, list[cpm.ChangePoint]]]:
         out = {}
         for key, g in _groups(counts, dims):
             g = g.sort_values("bucket_start")
-            found = cpm.detect(g["n_posts"].to_numpy(), penalty=self.penalty, method=self.method,
-                               min_size=self.min_segment, n_perm=self.n_permutations, seed=self.seed)
-            out[key] = (g, found)
+            out[key] = (g, self._detect(g, cov))
         return out
 
     def _series_table(self, counts: pd.DataFrame, dims: tuple[str, ...], cps: dict,
-                      events: pd.DataFrame) -> pd.DataFrame:
+                      events: pd.DataFrame, cov: Coverage) -> pd.DataFrame:
         parts = []
         for key, (g, found) in cps.items():
             sig = [cp.index for cp in found if cp.p_value <= self.alpha]
             y = g["n_posts"].to_numpy(dtype=float)
-            seg = np.searchsorted(np.array(sig, dtype=int), np.arange(len(y)), side="right")
+            gap = cov.in_gap(g["bucket_start"])
+            # segments: split at significant change points and wherever a gap starts or ends
+            edges = np.zeros(len(y), dtype=bool)
+            edges[sig] = True
+            edges[1:] |= gap[1:] != gap[:-1]
+            seg = np.cumsum(edges)
             level = pd.Series(y).groupby(seg).transform("mean").to_numpy()
             part = g.copy()
             part.insert(0, "series_id", series_key(dict(zip(dims, key, strict=True)), dims))
             part["zone"], part["bucket"] = str(self.zone), self.bucket
-            part["level"] = level
+            part["level"] = np.where(gap, np.nan, level)
             part["change_point"] = np.isin(np.arange(len(y)), sig)
+            part["collection_gap"] = gap
             parts.append(part)
         cols = ["series_id", *dims, "bucket_start", "zone", "bucket", "n_posts", "level",
-                "change_point"]
+                "change_point", "collection_gap"]
         df = pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
         df["event_label"] = _event_labels(df["bucket_start"], events, str(self.zone), self.bucket)
         return df
@@ -341,8 +378,8 @@ class Shifts(Analysis):
         df["event_label"] = _event_labels(df["bucket_start"], events, str(self.zone), self.bucket)
         return df
 
-    def _tactic(self, store: Store, spec: SliceSpec, events: pd.DataFrame, notes: list[str]
-                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def _tactic(self, store: Store, spec: SliceSpec, events: pd.DataFrame, notes: list[str],
+                cov: Coverage, cov_day: Coverage) -> tuple[pd.DataFrame, pd.DataFrame]:
         group = tuple(d for d in spec.dims if d in ("country", "platform"))
         topic = ("narrative" if "narrative" in spec.dims else
                  "domain_label" if "domain_label" in spec.dims else None)
@@ -372,12 +409,12 @@ class Shifts(Analysis):
         starts: dict[tuple, pd.Series] = {}
         for key, g in _groups(counts, (*gdims, "overt")):
             g = g.sort_values("bucket_start")
-            found = cpm.detect(g["n_posts"].to_numpy(), penalty=self.penalty, method=self.method,
-                               min_size=self.min_segment, n_perm=self.n_permutations, seed=self.seed)
+            found = self._detect(g, cov)
             s = g["bucket_start"].reset_index(drop=True)
             cps[key] = [(s[cp.index], cp) for cp in found]
             starts[key] = s
-        shift = tactic.check(daily, gdims, events, str(self.zone), self.window_days, self.alpha, cps)
+        shift = tactic.check(daily[~cov_day.in_gap(daily["bucket_start"])], gdims, events,
+                             str(self.zone), self.window_days, self.alpha, cps)
         w = _pivot(counts, gdims, "overt")
         ser = w.reset_index()
         ser["n_overt"] = w.get("overt", pd.Series(0, index=w.index)).to_numpy()

@@ -27,7 +27,7 @@ Method (one series of bucket counts ``x``, length n):
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -162,4 +162,30 @@ def detect(counts: np.ndarray, *, penalty: str | float = "bic", method: str = "k
             index=tau, level_before=float(x[a:tau].mean()), level_after=float(x[tau:b].mean()),
             n_before=tau - a, n_after=b - tau, p_value=float(p), index_low=a + lo, index_high=a + hi,
         ))
+    return found
+
+
+def detect_covered(counts: np.ndarray, in_gap: np.ndarray, **kwargs) -> list[ChangePoint]:
+    """Change points of a count series that has collection gaps (see
+    :mod:`ioscope.analyses.shifts.coverage`): :func:`detect` runs on each maximal run of buckets
+    outside the gaps on its own, and the indexes (``index``, ``index_low``, ``index_high``) are given in
+    the whole series. No change point is at a gap's edge: each one lies at least ``min_size`` buckets
+    inside a covered run, and the levels before/after are means over covered buckets only.
+
+    ``counts``: 1-d counts per bucket; ``in_gap``: boolean array of the same length (True = the bucket
+    lies in a gap); ``kwargs``: as :func:`detect`. Raises AnalysisError as :func:`detect`, ValueError
+    when the lengths differ."""
+    x = np.asarray(counts, dtype=float)
+    gap = np.asarray(in_gap, dtype=bool)
+    if len(gap) != len(x):
+        raise ValueError(f"in_gap has {len(gap)} values for {len(x)} counts")
+    if not gap.any():
+        return detect(x, **kwargs)
+    padded = np.concatenate(([True], gap, [True])).astype(np.int8)
+    d = np.diff(padded)
+    found = []
+    for a, b in zip(np.nonzero(d == -1)[0], np.nonzero(d == 1)[0], strict=True):
+        for cp in detect(x[a:b], **kwargs):
+            found.append(replace(cp, index=int(a + cp.index), index_low=int(a + cp.index_low),
+                                 index_high=int(a + cp.index_high)))
     return found

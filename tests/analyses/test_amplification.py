@@ -224,3 +224,19 @@ def test_domain_amplification_and_top_accounts(scenario_store):
     assert acc["account_id"].tolist()[:2] == ["1", "5"] and acc["n_amplifiers"].tolist()[:2] == [5, 2]
     g = tables["top_by_group"]
     assert g.iloc[0].post_id == "100" and pd.Timestamp(g.iloc[0].month) == pd.Timestamp("2024-03-01")
+
+
+def test_base_selection_materialised_once_then_dropped(scenario_store):
+    from ioscope.analyses.amplification.sql import TEMP_TABLES, materialised_base
+
+    con = scenario_store.con
+    with materialised_base(scenario_store, ["repost", "quote", "reply"], 20):
+        n_r, n_amp, n_top = (con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TEMP_TABLES)
+    # by hand from the scenario: collected reposts/quotes/replies 101, 102, 103, 104, 105, 107, 201,
+    # 202 = 8 candidates; 107 is a self-repost -> 7 amplifications; amplified posts 100 and 200 -> 2
+    assert (n_r, n_amp, n_top) == (8, 7, 2)
+    Amplification().run(scenario_store)
+    # after the block and after a run, no temporary table is left on the store's connection
+    left = con.execute("SELECT count(*) FROM information_schema.tables "
+                       "WHERE starts_with(table_name, '_amp_')").fetchone()[0]
+    assert left == 0

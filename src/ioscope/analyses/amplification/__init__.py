@@ -21,7 +21,7 @@ from ioscope.store import Store
 from ioscope.analyses.amplification.baseline import baseline_table
 from ioscope.analyses.amplification.echo import echo_tables
 from ioscope.analyses.amplification.sites import site_tables
-from ioscope.analyses.amplification.sql import _BASE, AMPLIFYING_KINDS
+from ioscope.analyses.amplification.sql import _BASE, AMPLIFYING_KINDS, materialised_base
 
 __all__ = ["AMPLIFYING_KINDS", "Amplification"]
 
@@ -217,6 +217,15 @@ class Amplification(Analysis):
     def run(self, store: Store) -> Result:
         """Measure amplification in ``store`` and return a Result (see the class docstring)."""
         params = {"kinds": self._validate(), "top_n": self.top_n}
+        # r, amp and top are computed once, as temporary tables, for all the queries below.
+        with materialised_base(store, params["kinds"], self.top_n):
+            tables, graph, summary_row, reference = self._tables(store, params)
+        return self._result(tables, graph, summary_row, reference)
+
+    def _tables(self, store: Store, params: dict[str, Any]
+                ) -> tuple[dict[str, pd.DataFrame], nx.DiGraph, pd.Series, str]:
+        """Every table, the graph, the summary counts and the baseline reference used (the temporary
+        tables of :func:`~ioscope.analyses.amplification.sql.materialised_base` must exist)."""
 
         def q(sql: str) -> pd.DataFrame:
             full = _BASE + sql
@@ -261,7 +270,11 @@ class Amplification(Analysis):
                                                  "handles": pa.list_(pa.string())}
         tables["domain_amplification"].attrs["arrow_types"] = {"tracked_countries": pa.list_(pa.string())}
         graph = _graph(q(_PAIRS), q(_NODES))
-        row = q(_SUMMARY).iloc[0]
+        return tables, graph, q(_SUMMARY).iloc[0], reference
+
+    def _result(self, tables: dict[str, pd.DataFrame], graph: nx.DiGraph, row: pd.Series,
+                reference: str) -> Result:
+        top = tables["top_posts"]
         summary: dict[str, Any] = {k: int(row[k]) for k in row.index}
         summary["top_post_id"] = str(top["post_id"].iloc[0]) if len(top) else None
         cb = tables["country_baseline"]

@@ -1,7 +1,7 @@
 """Amplification of external sites, most amplified accounts, and top posts per group and month.
 
-All three are SQL over the ``amp`` CTE of :mod:`ioscope.analyses.amplification.sql` (collected
-reposts, quotes and replies of another account's post).
+All three are SQL over ``amp`` (a temporary table made by :mod:`ioscope.analyses.amplification.sql`:
+collected reposts, quotes and replies of another account's post).
 """
 
 from __future__ import annotations

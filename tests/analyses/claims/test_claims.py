@@ -78,3 +78,22 @@ def test_rerun_replaces_matches_and_bad_params(make_store, scenario, tmp_path, f
         Claims(top_k=0).run(store)
     with pytest.raises(AnalysisError):
         Claims(post_mode="doc").run(store)
+
+
+def test_article_chunks_and_boilerplate():
+    from ioscope.analyses.claims.matching import chunks, strip_boilerplate
+
+    # sentences of 250, 250 and 170 characters, size 400: 250 + 1 + 250 > 400, so each of the first
+    # two is a chunk; 250 + 1 + 170 > 400, so the third would stand alone, but 170 < 400 // 2: it is
+    # joined to the second chunk (a short closing chunk got spurious cosines on real articles)
+    s = ["a" * 249 + ".", "b" * 249 + ".", "c" * 169 + "."]
+    assert chunks(" ".join(s), 400) == [s[0], f"{s[1]} {s[2]}"]
+    # a text up to the size is one chunk, however short
+    assert chunks("Short post.", 400) == ["Short post."]
+    # the 52-character disclaimer is in 3 long texts: removed from them; "The U.S." (8 characters,
+    # under the 25-character floor) and the short post are kept
+    disc = "Views expressed here are not those of the outlet."
+    longs = [f"{'x' * 300} {i}. The U.S. said so.\n{disc}" for i in range(3)]
+    out = strip_boilerplate(longs + [disc], 100)
+    assert out[:3] == [f"{'x' * 300} {i}. The U.S. said so." for i in range(3)]
+    assert out[3] == disc

@@ -4,7 +4,8 @@ keep what passes the calibrated threshold.
 Steps (see docs/analyses/claims.md for the why):
 
 1. **Units.** Each distinct post text is one unit; a text longer than ``chunk_chars`` (an article) is
-   split into sentence-aligned chunks of about ``chunk_chars`` characters, each a unit. Texts with
+   split into sentence-aligned chunks of about ``chunk_chars`` characters, each a unit, after the
+   outlet boilerplate shared by long texts is removed (:func:`strip_boilerplate`). Texts with
    fewer than ``min_letters`` letters once URLs, @mentions and ``RT @x:`` are removed (emoji-only
    posts, bare links) are not matched.
 2. **Vectors** from the embedding interface (:mod:`ioscope.embeddings`, store cache): claims as
@@ -20,8 +21,8 @@ Steps (see docs/analyses/claims.md for the why):
    the per-language null removes that bias and the per-claim null removes "hub" claims that are close
    to every post on the topic. A unit's score for a claim is the maximum over its chunks.
 5. **Keep** a (text, claim) pair when ``rerank_score >= threshold`` (rule ``z>=<threshold>``), or
-   when at least ``lexical_min`` of the claim's character 5-gram shingles occur in the post (rule
-   ``lexical``: near-verbatim repeats in the claim's own language).
+   when at least ``lexical_min`` of the claim's character 5-gram shingles occur in one unit of the
+   post (rule ``lexical``: near-verbatim repeats in the claim's own language).
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ _NOISE = re.compile(r"^RT @\w+:\s*|https?://\S+|(?<!\w)@\w+")
 _SENT = re.compile(r"(?<=[.!?。！？])\s+|\n+")
 MIN_NULL_PER_LANG = 20
 """A language needs this many units to get its own null; fewer use the pooled sample."""
+BOILERPLATE_MIN_TEXTS = 3
+"""A sentence found in this many distinct long texts is boilerplate (:func:`strip_boilerplate`)."""
+BOILERPLATE_MIN_CHARS = 25
+"""Shorter repeated sentences ("The U.S.", "Share this story!") are never removed as boilerplate."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +73,10 @@ def n_letters(text: str) -> int:
 
 def chunks(text: str, size: int) -> list[str]:
     """``text`` itself when it has at most ``size`` characters, else sentence-aligned chunks of about
-    ``size`` characters (a sentence longer than ``size`` is cut)."""
+    ``size`` characters (a sentence longer than ``size`` is cut). A last chunk shorter than
+    ``size // 2`` is joined to the one before it: a lone closing sentence ("It will continue to be a
+    family affair.") is as short as a claim and got spurious cosines of 0.87 to unrelated claims on the
+    ReCOVery articles."""
     if len(text) <= size:
         return [text]
     out, cur = [], ""
@@ -83,7 +91,35 @@ def chunks(text: str, size: int) -> list[str]:
             cur = f"{cur} {sent}".strip()
     if cur:
         out.append(cur)
-    return [c for c in out if c]
+    out = [c for c in out if c]
+    if len(out) > 1 and len(out[-1]) < size // 2:
+        out[-2:] = [f"{out[-2]} {out[-1]}"]
+    return out
+
+
+def strip_boilerplate(texts: list[str], size: int, min_texts: int = BOILERPLATE_MIN_TEXTS) -> list[str]:
+    """``texts`` with the outlet boilerplate of long texts removed: a sentence (split as in
+    :func:`chunks`) of at least ``BOILERPLATE_MIN_CHARS`` characters that occurs in at least
+    ``min_texts`` distinct texts longer than ``size`` characters is dropped from those texts
+    (disclaimers such as "The views and opinions expressed in the article do not necessarily reflect
+    those of Sputnik.", which matched the EUvsDisinfo case "There are no lies coming from Sputnik" in
+    11 unrelated ReCOVery articles). Texts of at most ``size`` characters (posts) are returned
+    unchanged; a text that would become empty is kept as it was. Sentences are re-joined with spaces.
+    The length floor keeps fragments cut at abbreviations ("The U.S.", "Dr.") inside their sentence."""
+    long = [i for i, t in enumerate(texts) if len(t) > size]
+    count: dict[str, int] = {}
+    for i in long:
+        for sent in {x.strip() for x in _SENT.split(texts[i]) if x.strip()}:
+            count[sent] = count.get(sent, 0) + 1
+    common = {x for x, n in count.items() if n >= min_texts and len(x) >= BOILERPLATE_MIN_CHARS}
+    if not common:
+        return list(texts)
+    out = list(texts)
+    for i in long:
+        kept = [x for x in (y.strip() for y in _SENT.split(texts[i])) if x and x not in common]
+        if kept:
+            out[i] = " ".join(kept)
+    return out
 
 
 def shingles(text: str, n: int = 5) -> set[str]:
@@ -110,7 +146,7 @@ def match_texts(store, embedder: Embedder, texts: pd.DataFrame, claims: pd.DataF
     if eligible.empty:
         return pd.DataFrame(columns=cols), info
     unit_text, unit_of = [], []
-    for i, t in enumerate(eligible["text"]):
+    for i, t in enumerate(strip_boilerplate(list(eligible["text"]), p.chunk_chars)):
         parts = chunks(t, p.chunk_chars)
         unit_text += parts
         unit_of += [i] * len(parts)
@@ -139,15 +175,23 @@ def match_texts(store, embedder: Embedder, texts: pd.DataFrame, claims: pd.DataF
         valid = idx[rows] >= 0
         safe = np.where(valid, idx[rows], 0)
         z[rows] = np.where(valid, (cos[rows] - med[safe]) / sd[safe], -np.inf)
-    cand = pd.DataFrame({"text_i": np.repeat(unit_of, idx.shape[1]), "claim_i": idx.ravel(),
-                         "score": cos.ravel().astype(float), "rerank_score": z.ravel().astype(float)})
+    cand = pd.DataFrame({"unit_i": np.repeat(np.arange(len(unit_text)), idx.shape[1]),
+                         "claim_i": idx.ravel(), "score": cos.ravel().astype(float),
+                         "rerank_score": z.ravel().astype(float)})
     cand = cand[cand["claim_i"] >= 0]
-    cand = cand.groupby(["text_i", "claim_i"], as_index=False).agg(score=("score", "max"),
-                                                                    rerank_score=("rerank_score", "max"))
-    claim_sh = [shingles(t) for t in claims["text"]]
-    lex = [_containment(claim_sh[c], eligible["text"].iat[t])
-           for t, c in zip(cand["text_i"], cand["claim_i"], strict=True)]
+    # containment is measured per unit (chunk): a long article holds most 5-grams of a short claim
+    # somewhere, which made the whole-text measure keep 909 spurious pairs on the ReCOVery articles
+    claim_sh = {c: shingles(claims["text"].iat[c]) for c in cand["claim_i"].unique()}
+    unit_sh: dict[int, set[str]] = {}
+    lex = []
+    for u, c in zip(cand["unit_i"], cand["claim_i"], strict=True):
+        if u not in unit_sh:
+            unit_sh[u] = shingles(clean(unit_text[u]))
+        lex.append(_containment(claim_sh[c], unit_sh[u]))
     cand["lexical"] = lex
+    cand["text_i"] = unit_of[cand["unit_i"].to_numpy()]
+    cand = cand.groupby(["text_i", "claim_i"], as_index=False).agg(
+        score=("score", "max"), rerank_score=("rerank_score", "max"), lexical=("lexical", "max"))
     keep_z = cand["rerank_score"] >= p.threshold
     keep_lex = cand["lexical"] >= p.lexical_min
     cand = cand[keep_z | keep_lex].copy()
@@ -159,8 +203,8 @@ def match_texts(store, embedder: Embedder, texts: pd.DataFrame, claims: pd.DataF
     return cand[cols].reset_index(drop=True), info
 
 
-def _containment(claim_shingles: set[str], text: str) -> float:
-    """Share of the claim's shingles found in ``text`` (0 when the claim has none)."""
+def _containment(claim_shingles: set[str], text_shingles: set[str]) -> float:
+    """Share of the claim's shingles found among ``text_shingles`` (0 when the claim has none)."""
     if not claim_shingles:
         return 0.0
-    return len(claim_shingles & shingles(clean(text))) / len(claim_shingles)
+    return len(claim_shingles & text_shingles) / len(claim_shingles)

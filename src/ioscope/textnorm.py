@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 ZWNJ, ZWJ = "\u200c", "\u200d"
 BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -168,6 +169,17 @@ def normalize_lang(code: str | None) -> str | None:
     """
     if not code:
         return None
+    if type(code) is str and len(code) < 36:
+        return _normalize_lang_cached(code)  # a few dozen distinct codes per file
+    return _normalize_lang(code)
+
+
+@lru_cache(maxsize=1024)
+def _normalize_lang_cached(code: str) -> str | None:
+    return _normalize_lang(code)
+
+
+def _normalize_lang(code) -> str | None:
     code = str(code).strip().replace("_", "-")
     if not _LANG.fullmatch(code):
         return None

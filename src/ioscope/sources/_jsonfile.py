@@ -75,7 +75,12 @@ def read_all(fh: IO[bytes]) -> tuple[bytes, Bad | None]:
 
 
 def decode_value(raw: bytes, line: int) -> Any | Bad:
-    """Decode one JSON text; a :class:`Bad` naming invalid UTF-8 (byte offset) or the JSON error."""
+    """Decode one JSON text (orjson; on failure the stdlib parser, which also accepts NaN and integers
+    beyond 64 bits, and names the error's position). Returns the value or a :class:`Bad` whose reason
+    is ``"invalid UTF-8 at byte N"``, ``"invalid JSON: <message> at column N"`` (``at line L column N``
+    when the text spans several lines), ``"invalid JSON: a string holds a lone surrogate ..."`` or
+    ``"invalid JSON: <error>"`` (a number of over 4,300 digits, nesting too deep). The one JSON
+    decoder of the JSON sources (twitter-v1 and the ``_jsonfile`` readers)."""
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError:
@@ -84,12 +89,21 @@ def decode_value(raw: bytes, line: int) -> Any | Bad:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         return Bad(line, f"invalid UTF-8 at byte {exc.start + 1}", raw.decode("utf-8", "replace"))
+    text = text.rstrip("\r\n")
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except json.JSONDecodeError as exc:
-        return Bad(line, f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", text)
+        where = f"line {exc.lineno} column {exc.colno}" if "\n" in text else f"column {exc.colno}"
+        return Bad(line, f"invalid JSON: {exc.msg} at {where}", text)
+    except (ValueError, RecursionError) as exc:  # a number of over 4,300 digits; nesting too deep
+        return Bad(line, f"invalid JSON: {exc}", text[:100_000])
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return Bad(line, "invalid JSON: a string holds a lone surrogate (\\ud800-\\udfff) escape", text)
     except (ValueError, RecursionError) as exc:
-        return Bad(line, f"invalid JSON: {exc}", text[:1000])
+        return Bad(line, f"invalid JSON: {exc}", text[:100_000])
+    return value
 
 
 def iter_records(fh: IO[bytes], expand: Expand | None = None) -> Iterator[tuple[int, Any | Bad]]:

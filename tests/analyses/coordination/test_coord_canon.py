@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ioscope.analyses.coordination.canon import canonical_url
+from ioscope.canon import canonical_url
 
 
 @pytest.mark.parametrize(("raw", "expected"), [

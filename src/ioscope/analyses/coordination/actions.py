@@ -22,7 +22,7 @@ Behaviours (the object each one compares; reposts count only for co_repost, as i
 co_repost       the reposted post (``platform:ref_post_id``) of a repost
 co_quote        the quoted post of a quote
 co_reply        the post replied to
-co_link         each canonical URL (:func:`canon.canonical_url`) of a non-repost; links to posts on
+co_link         each canonical URL (:func:`ioscope.canon.canonical_url`) of a non-repost; links to posts on
                 the platform itself (quote permalinks) and empty cells are skipped
 co_domain       each registered domain (lower-cased) of a non-repost
 co_hashtag      each hashtag (NFC, lower-cased) of a non-repost
@@ -38,7 +38,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from ioscope.analyses.coordination.canon import canonical_url
+from ioscope.canon import canonical_url
 from ioscope.urls import is_platform_permalink
 
 BEHAVIOURS = (

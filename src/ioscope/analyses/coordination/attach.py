@@ -30,8 +30,8 @@ def attach(con: duckdb.DuckDBPyConnection, layers: list[Layer], members: dict[in
         return {}
     union = " UNION ALL ".join(
         f"""SELECT '{lay.behaviour}' AS behaviour, {lay.window_s} AS window_s, {lay.actions_table} AS ti,
-                   p.a, p.b, p.oid, o.object, p.pa, p.pb, p.ta, p.tb
-            FROM _co_pairs_{lay.index} p JOIN _co_obj_{lay.actions_table} o USING (oid)"""
+                   p.a, p.b, p.oid, p.pa, p.pb, p.ta, p.tb
+            FROM _co_pairs_{lay.index} p"""
         for lay in layers)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _co_weak AS
@@ -77,14 +77,18 @@ def attach(con: duckdb.DuckDBPyConnection, layers: list[Layer], members: dict[in
     ).fetchall()
     new = {int(u): int(c) for u, c in found}
     if new:
+        # readable objects are joined only for the attached accounts' co-actions (not for every pair)
+        objs = " UNION ALL ".join(f"SELECT {t} AS ti, oid, object FROM _co_obj_{t}"
+                                  for t in sorted({lay.actions_table for lay in layers}))
         con.execute(
             """CREATE OR REPLACE TEMP TABLE _co_attached AS
                SELECT * FROM (VALUES """ + ", ".join(f"({u}, {c})" for u, c in new.items()) + ") t(u, c)"
         )
         con.execute(
             """INSERT INTO _co_ev
-               SELECT w.behaviour, w.window_s, w.a, w.b, w.oid, w.object, w.pa, w.pb, w.ta, w.tb
-               FROM _co_weak w JOIN _co_attached t ON t.u = w.u AND t.c = w.cluster_id"""
+               SELECT w.behaviour, w.window_s, w.a, w.b, w.oid, o.object, w.pa, w.pb, w.ta, w.tb
+               FROM _co_weak w JOIN _co_attached t ON t.u = w.u AND t.c = w.cluster_id
+               JOIN (""" + objs + """) o ON o.ti = w.ti AND o.oid = w.oid"""
         )
     con.execute("DROP TABLE _co_weak")
     con.execute("DROP TABLE IF EXISTS _co_objshare")

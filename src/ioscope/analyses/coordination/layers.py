@@ -72,9 +72,19 @@ def run_layer(con: duckdb.DuckDBPyConnection, a, layer: int, behaviour: str, i: 
     if len(edges):
         weights.register_candidates(con, layer, edges)
         edges = edges.merge(weights.tfidf_cosine(con, i, layer), on=["a", "b"], how="left")
+        edges["tfidf_cosine"] = edges["tfidf_cosine"].fillna(0.0)
         if a.p_value is not None:
-            p = weights.null_p_values(con, i, layer, window_s, a.max_pairs_per_action, a.n_null, a.seed)
-            edges = edges.merge(p, on=["a", "b"], how="left")
+            # the null model runs only on candidates that can still be kept (part 2 of the rule):
+            # the others' p-values could not change the outcome (they stay NaN, "not computed")
+            testable = edges if a.min_cosine is None else edges[edges["tfidf_cosine"] >= a.min_cosine]
+            if len(testable) < len(edges):
+                weights.register_candidates(con, layer, testable)
+            if len(testable):
+                p = weights.null_p_values(con, i, layer, window_s, a.max_pairs_per_action, a.n_null,
+                                          a.seed)
+                edges = edges.merge(p, on=["a", "b"], how="left")
+            else:
+                edges["p_value"] = np.nan
         else:
             edges["p_value"] = np.nan
     else:

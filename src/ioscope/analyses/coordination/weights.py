@@ -39,6 +39,7 @@ import pandas as pd
 from ioscope.analyses.coordination.coaction import pairs_sql
 
 
+
 def register_candidates(con: duckdb.DuckDBPyConnection, layer: int, edges: pd.DataFrame) -> None:
     """Store the candidate edges (columns a, b, n_coactions) as ``_co_cand_{layer}``."""
     con.register("_co_cand_df", edges[["a", "b", "n_coactions"]])
@@ -48,25 +49,34 @@ def register_candidates(con: duckdb.DuckDBPyConnection, layer: int, edges: pd.Da
 
 def tfidf_cosine(con: duckdb.DuckDBPyConnection, i: int, layer: int) -> pd.DataFrame:
     """Windowed TF-IDF cosine of each candidate edge: DataFrame (a, b, tfidf_cosine in [0, 1])."""
-    return con.execute(
-        f"""WITH ao AS (SELECT aid, oid, count(*) AS n FROM _co_act_{i} GROUP BY aid, oid),
+    # the account vectors are materialised once (a CTE used twice may be computed twice)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _co_tfw_{layer} AS
+            WITH ao AS (SELECT aid, oid, count(*) AS n FROM _co_act_{i} GROUP BY aid, oid),
                  nacc AS (SELECT count(DISTINCT aid) AS n FROM ao),
-                 df AS (SELECT oid, count(*) AS df FROM ao GROUP BY oid HAVING count(*) >= 2),
-                 w AS (SELECT ao.aid, ao.oid,
-                              (1 + ln(ao.n)) * (ln((1 + nacc.n) / (1 + df.df)) + 1) AS w
-                       FROM ao JOIN df USING (oid), nacc),
-                 cacc AS (SELECT a AS aid FROM _co_cand_{layer} UNION SELECT b FROM _co_cand_{layer}),
-                 nrm AS (SELECT aid, sqrt(sum(w * w)) AS nrm FROM w SEMI JOIN cacc USING (aid)
-                         GROUP BY aid),
-                 po AS (SELECT DISTINCT p.a, p.b, p.oid FROM _co_pairs_{layer} p
-                        SEMI JOIN _co_cand_{layer} c USING (a, b))
-            SELECT po.a, po.b, least(1.0, sum(wa.w * wb.w) / (any_value(na.nrm) * any_value(nb.nrm)))
-                     AS tfidf_cosine
-            FROM po JOIN w wa ON wa.aid = po.a AND wa.oid = po.oid
-                    JOIN w wb ON wb.aid = po.b AND wb.oid = po.oid
-                    JOIN nrm na ON na.aid = po.a JOIN nrm nb ON nb.aid = po.b
-            GROUP BY po.a, po.b"""
+                 df AS (SELECT oid, count(*) AS df FROM ao GROUP BY oid HAVING count(*) >= 2)
+            SELECT ao.aid, ao.oid, (1 + ln(ao.n)) * (ln((1 + nacc.n) / (1 + df.df)) + 1) AS w
+            FROM ao JOIN df USING (oid), nacc"""
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _co_tfn_{layer} AS
+            WITH cacc AS (SELECT a AS aid FROM _co_cand_{layer} UNION SELECT b FROM _co_cand_{layer})
+            SELECT aid, sqrt(sum(w * w)) AS nrm FROM _co_tfw_{layer} SEMI JOIN cacc USING (aid)
+            GROUP BY aid"""
+    )
+    out = con.execute(
+        f"""WITH po AS (SELECT DISTINCT p.a, p.b, p.oid FROM _co_pairs_{layer} p
+                        SEMI JOIN _co_cand_{layer} c USING (a, b)),
+                 s AS (SELECT po.a, po.b, sum(wa.w * wb.w) AS dot
+                       FROM po JOIN _co_tfw_{layer} wa ON wa.aid = po.a AND wa.oid = po.oid
+                               JOIN _co_tfw_{layer} wb ON wb.aid = po.b AND wb.oid = po.oid
+                       GROUP BY po.a, po.b)
+            SELECT s.a, s.b, least(1.0, s.dot / (na.nrm * nb.nrm)) AS tfidf_cosine
+            FROM s JOIN _co_tfn_{layer} na ON na.aid = s.a JOIN _co_tfn_{layer} nb ON nb.aid = s.b"""
     ).df()
+    con.execute(f"DROP TABLE _co_tfw_{layer}")
+    con.execute(f"DROP TABLE _co_tfn_{layer}")
+    return out
 
 
 def null_p_values(con: duckdb.DuckDBPyConnection, i: int, layer: int, window_s: float,
@@ -74,7 +84,8 @@ def null_p_values(con: duckdb.DuckDBPyConnection, i: int, layer: int, window_s: 
     """Time-shuffle p-value of each candidate edge: DataFrame (a, b, p_value in (0, 1]).
 
     Work is ``n_null ×`` the actions of the candidate accounts on objects that at least two candidate
-    accounts acted on; nothing else is replicated.
+    accounts acted on; nothing else is replicated. Candidates are only the edges that can still be
+    kept (:func:`.layers.run_layer` leaves out those under ``min_cosine``).
     """
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _co_null_{layer} AS

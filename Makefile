@@ -25,8 +25,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# Peer tools for the side-by-side benchmarks (bench-only extra; see pyproject.toml).
 bench: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[bench]'
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/coordination.py
 
 clean:
 	rm -rf $(VENV) demo-out .pytest_cache build *.egg-info src/*.egg-info

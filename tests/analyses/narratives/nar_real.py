@@ -54,3 +54,33 @@ def load_dipromats(store: Store, folder: Path,
                                 "n_read": len(rows), "ioscope_version": "test"})
     store.set_actors(actors.values())
     return counts.n_stored
+
+
+def load_tehran_times(store: Store, folder: Path, work: Path, news_ids: set[int]) -> int:
+    """Ingest the Tehran Times articles of ``folder`` whose ``news_id`` is in ``news_ids`` through the
+    registered ``tehran-times-jsonl`` source, and add the outlet to the actor registry as Iranian
+    overt state-affiliated media (country IR, actor_type ``state_media``).
+
+    The selected lines and ``id_date_anchors.csv`` (the source estimates dates from it) are written
+    to ``work`` (a temporary folder, never the repository). Returns the number of posts stored.
+    """
+    import gzip
+    import shutil
+
+    from ioscope.ingest import ingest
+
+    src = folder / "tehrantimes_443000-449500.jsonl.gz"
+    dst = work / "tehrantimes_selected.jsonl.gz"
+    with gzip.open(src, "rt", encoding="utf-8") as f, gzip.open(dst, "wt", encoding="utf-8") as g:
+        for line in f:
+            if json.loads(line)["news_id"] in news_ids:
+                g.write(line)
+    shutil.copy(folder / "id_date_anchors.csv", work / "id_date_anchors.csv")
+    before = store.scalar("SELECT count(*) FROM posts")
+    ingest(store, [dst])
+    actors = store.query("SELECT * FROM actors").to_dict("records")
+    actors.append(dict(platform="web", account_id="tehrantimes.com", handle="tehrantimes.com",
+                       name="Tehran Times", country="IR", actor_type="state_media", overt=True,
+                       source="docs/sources/tehran-times-jsonl.md"))
+    store.set_actors(actors)
+    return int(store.scalar("SELECT count(*) FROM posts")) - int(before)

@@ -11,20 +11,25 @@ import pandas as pd
 
 from ioscope.analyses.base import Analysis, Result
 from ioscope.analyses.narratives import catalog as cat
-from ioscope.analyses.narratives import identity, labels, tracking
+from ioscope.analyses.narratives import identity, labels, passages, tracking
 from ioscope.analyses.narratives.discovery import (
     centre_by_language,
     centre_like,
     discover,
     language_means,
 )
-from ioscope.embeddings import embed_texts, get_embedder, l2_normalise, text_vectors
+from ioscope.embeddings import embed_texts, ensure_table, get_embedder, l2_normalise
 from ioscope.errors import AnalysisError, ConfigError
 from ioscope.store import Store
 
-_LANG_SQL = """SELECT md5(text) AS text_hash, mode(lang) AS lang FROM posts
-               WHERE text IS NOT NULL AND length(trim(text)) > 0 AND ({where})
-               GROUP BY md5(text)"""
+_TEXTS_SQL = """SELECT md5(text) AS text_hash, any_value(text) AS text, count(*) AS n_posts,
+                       min(created_at) AS first_at, mode(lang) AS lang
+                FROM posts WHERE text IS NOT NULL AND length(trim(text)) > 0 AND ({where})
+                GROUP BY md5(text) ORDER BY text_hash"""
+# who posted each long text (the boilerplate rule is per account)
+_ACCOUNTS_SQL = """SELECT md5(text) AS text_hash, min(platform || ':' || account_id) AS account
+                   FROM posts WHERE text IS NOT NULL AND length(text) > {long} AND ({where})
+                   GROUP BY md5(text)"""
 
 
 class Narratives(Analysis):
@@ -56,6 +61,13 @@ class Narratives(Analysis):
     * ``min_text_chars`` (int, default 15): shorter texts take no part.
     * ``top_terms`` (int, default 10), ``examples_per_language`` (int, default 3).
     * ``discover_narratives`` (bool, default True): run discovery (False: catalog only).
+    * ``long_text_chars`` (int, default 1,000; 0 = never split): texts longer than this (articles,
+      long channel posts) are split into passages of at most ``passage_chars`` (default 500)
+      characters, at most ``max_passages`` (default 10) per text, after dropping sentences that recur
+      in at least ``boilerplate_share`` (default 0.1) of the same account's long texts (licence
+      lines, standard background). Passages are embedded, clustered and matched to the catalog like
+      posts; a text carries every narrative one of its passages carries (see
+      :mod:`ioscope.analyses.narratives.passages`).
 
     Tables (times tz-aware UTC; ``source`` is ``discovered`` or ``catalog``):
 
@@ -65,8 +77,9 @@ class Narratives(Analysis):
       texts), n_posts (collected posts incl. reposts), n_accounts, languages (list), first_at,
       matched_previous (discovered: the id came from the previous run), match_cosine.
     * ``narrative_terms``: narrative_id, rank, term, n, weight (c-TF-IDF; discovered narratives).
-    * ``narrative_examples``: source, narrative_id, lang, rank, text, similarity (cosine to the
-      discovered centroid, or calibrated catalog score), n_posts, text_hash.
+    * ``narrative_examples``: source, narrative_id, lang, rank, text (the passage, for a long
+      text), similarity (cosine to the discovered centroid, or calibrated catalog score), n_posts,
+      text_hash (of the whole text the passage comes from, = ``md5(posts.text)``).
     * ``catalog_calibration``: narrative_id, name, n_examples, background_cosine, agreement_cosine,
       threshold_cosine, keyword_threshold_cosine, n_texts_assigned.
     * ``post_narratives``, ``narrative_volume``, ``first_movers``, ``narrative_accounts``,
@@ -87,7 +100,10 @@ class Narratives(Analysis):
                  narrative_similarity: float = 0.15, edge_similarity: float = 0.3,
                  match_similarity: float = 0.9, catalog_threshold: float = 0.5,
                  keyword_threshold: float = 0.25, min_text_chars: int = 15, top_terms: int = 10,
-                 examples_per_language: int = 3, discover_narratives: bool = True):
+                 examples_per_language: int = 3, discover_narratives: bool = True,
+                 long_text_chars: int = 1000, passage_chars: int = 500,
+                 max_passages: int = 10, boilerplate_share: float = 0.1,
+                 centre_long_separately: bool = True):
         self.model = model
         self.catalog = catalog
         self.seed = seed
@@ -104,10 +120,16 @@ class Narratives(Analysis):
         self.top_terms = top_terms
         self.examples_per_language = examples_per_language
         self.discover_narratives = discover_narratives
+        self.long_text_chars = long_text_chars
+        self.passage_chars = passage_chars
+        self.max_passages = max_passages
+        self.boilerplate_share = boilerplate_share
+        self.centre_long_separately = centre_long_separately
 
     def _validate(self) -> None:
         for name in ("min_cluster_size", "n_neighbors", "max_cluster_texts", "min_text_chars",
-                     "top_terms", "examples_per_language"):
+                     "top_terms", "examples_per_language", "long_text_chars", "passage_chars",
+                     "max_passages"):
             v = getattr(self, name)
             if not isinstance(v, int) or isinstance(v, bool) or v < (2 if name == "min_cluster_size"
                                                                      else 0):
@@ -117,6 +139,10 @@ class Narratives(Analysis):
                 raise AnalysisError(f"narratives: {name} must be a cosine in [-1, 1]")
         if not float(self.resolution) > 0:
             raise AnalysisError("narratives: resolution must be > 0")
+        if self.passage_chars < 1 or self.max_passages < 1:
+            raise AnalysisError("narratives: passage_chars and max_passages must be >= 1")
+        if not 0.0 <= float(self.boilerplate_share) <= 1.0:
+            raise AnalysisError("narratives: boilerplate_share must be in [0, 1]")
 
     def run(self, store: Store) -> Result:
         """Run on ``store``; see the class docstring for tables. Raises AnalysisError or
@@ -130,25 +156,41 @@ class Narratives(Analysis):
             raise ConfigError(f"narratives: {exc}") from exc
         where = f"collected AND length(trim(text)) >= {int(self.min_text_chars)}"
         p_where = f"p.collected AND length(trim(p.text)) >= {int(self.min_text_chars)}"
-        texts, x = text_vectors(store, emb, where)
+        texts = store.query(_TEXTS_SQL.format(where=where))
         notes: list[str] = []
         if texts.empty:
             raise AnalysisError("narratives: no collected post has a text to embed")
-        langs = store.query(_LANG_SQL.format(where=where))
-        texts = texts.merge(langs, on="text_hash", how="left")
+        # long documents are clustered as passages; a text carries its passages' narratives
+        long_ = int(self.long_text_chars)
+        accounts = store.query(_ACCOUNTS_SQL.format(long=long_, where=where)) \
+            if long_ > 0 and (texts["text"].str.len() > long_).any() else None
+        parts = passages.split_texts(texts, accounts, long_chars=long_ if long_ > 0 else 1 << 62,
+                                     passage_chars=self.passage_chars,
+                                     max_passages=self.max_passages,
+                                     boilerplate_share=self.boilerplate_share)
+        units = passages.units(parts)
+        ensure_table(store)
+        x = embed_texts(store, emb, units[["text_hash", "text"]])
         tables: dict[str, pd.DataFrame] = {}
         assigns: list[pd.DataFrame] = []
         examples: list[pd.DataFrame] = []
-        summary: dict[str, Any] = {"model": emb.name, "n_distinct_texts": len(texts)}
+        summary: dict[str, Any] = {"model": emb.name, "n_distinct_texts": len(texts),
+                                   "n_long_texts": int(parts.loc[parts["long"], "text_hash"]
+                                                       .nunique()),
+                                   "n_passages": len(units)}
+        to_text = parts.sort_values(["passage_hash", "part"], kind="mergesort") \
+            .drop_duplicates("passage_hash").set_index("passage_hash")["text_hash"]
         if self.discover_narratives:
-            d_assign, d_tables, d_examples, d_summary = self._discover(store, emb.name, texts, x)
-            assigns.append(d_assign)
+            d_assign, d_tables, d_examples, d_summary = self._discover(store, emb.name, units, x)
+            assigns.append(passages.to_texts(parts, d_assign))
+            d_examples["text_hash"] = d_examples["text_hash"].map(to_text)
             examples.append(d_examples)
             tables.update(d_tables)
             summary.update(d_summary)
         if catalog:
-            c_assign, cal, c_examples = self._catalog(store, emb, catalog, texts, x)
-            assigns.append(c_assign)
+            c_assign, cal, c_examples = self._catalog(store, emb, catalog, units, x)
+            assigns.append(passages.to_texts(parts, c_assign))
+            c_examples["text_hash"] = c_examples["text_hash"].map(to_text)
             examples.append(c_examples)
             tables["catalog_calibration"] = cal
             summary["catalog_narratives"] = len(catalog)
@@ -186,10 +228,18 @@ class Narratives(Analysis):
                      "not a verdict. Every row links to the posts behind it (post_narratives).")
         return Result(self.name, self.get_params(), tables=tables, summary=summary, notes=notes)
 
+    def _centre_keys(self, units: pd.DataFrame) -> np.ndarray:
+        """Centring key per unit: its language, or ``<lang>/long`` for a passage of a split text
+        when ``centre_long_separately`` (articles and posts differ in register as languages do)."""
+        lang = units["lang"].fillna("und").astype(str).to_numpy(dtype=object)
+        if not self.centre_long_separately or "long" not in units:
+            return lang
+        return np.where(units["long"].to_numpy(dtype=bool), lang + "/long", lang)
+
     # -- discovery -----------------------------------------------------------------------------------
 
     def _discover(self, store: Store, model: str, texts: pd.DataFrame, x: np.ndarray):
-        cl = discover(x, texts["lang"].to_numpy(), seed=self.seed,
+        cl = discover(x, self._centre_keys(texts), seed=self.seed,
                       min_cluster_size=self.min_cluster_size, n_neighbors=self.n_neighbors,
                       resolution=self.resolution, max_cluster_texts=self.max_cluster_texts,
                       narrative_similarity=self.narrative_similarity,
@@ -246,8 +296,9 @@ class Narratives(Analysis):
                  x: np.ndarray):
         # compare in the language-centred space (see discovery): raw e5 cosines favour texts in the
         # examples' own language over texts of the same narrative in other languages
-        means = language_means(x, texts["lang"].to_numpy())
-        xc = centre_by_language(x, texts["lang"].to_numpy())
+        keys = self._centre_keys(texts)
+        means = language_means(x, keys)
+        xc = centre_by_language(x, keys)
         ex_vecs = [centre_like(embed_texts(store, emb, pd.DataFrame({"text": list(n.examples)})),
                                means) for n in catalog]
         m = cat.assign(catalog, ex_vecs, xc, texts["text"], threshold=self.catalog_threshold,

@@ -121,7 +121,7 @@ def track(store: Store, assignments: pd.DataFrame, pairs: pd.DataFrame, *,
     """Posts, daily volume, first movers, accounts and contradictions of assigned narratives.
 
     ``assignments``: text_hash, source (``catalog`` | ``discovered``), narrative_id, optional
-    subnarrative_id (discovered only), score (a text may appear once per source); ``pairs``: narrative_a, narrative_b (catalog contradicts links);
+    subnarrative_id (discovered only), score (a text may carry several narratives of one source, e.g. a long text those of its passages, but each at most once); ``pairs``: narrative_a, narrative_b (catalog contradicts links);
     ``where_sql``: condition over ``posts p`` (default collected posts). Returns tables (times UTC):
 
     * ``posts``: platform, post_id, account_id, handle, created_at, kind, lang, source, narrative_id,

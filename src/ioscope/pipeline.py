@@ -9,17 +9,22 @@ This is what ``ioscope analyze`` and ``ioscope demo`` call; notebooks can call i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from ioscope.actors import read_actors_csv
 from ioscope.analyses import default_analyses
 from ioscope.analyses.base import Analysis, Result
+from ioscope.errors import ConfigError
 from ioscope.ingest import IngestReport, ProgressFn, ingest
 from ioscope.outputs import write_outputs
 from ioscope.sources.base import SourceOptions
 from ioscope.store import Store
+
+if TYPE_CHECKING:
+    from ioscope.engines.base import StoreLike
 
 
 @dataclass
@@ -33,12 +38,13 @@ class Outcome:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def run_analyses(store: Store, analyses: Sequence[Analysis] | None = None) -> list[Result]:
+def run_analyses(store: StoreLike, analyses: Sequence[Analysis] | None = None) -> list[Result]:
     """Run ``analyses`` (default: every registered analysis with default parameters) on ``store``, in
     order. On a writable store each result table is also saved in the store as
     ``<analysis>_<table>`` (e.g. ``coordination_cluster_members``), so that later analyses (claims
     reads coordination clusters, shifts reads narrative assignments), the dashboard and any DuckDB
-    client can use it."""
+    client can use it (a :class:`ioscope.engines.spark.SparkStore` keeps them as driver tables for
+    its lifetime)."""
     results = []
     for analysis in analyses if analyses is not None else default_analyses():
         result = analysis.run(store)
@@ -91,6 +97,10 @@ def analyze(
     params: dict[str, dict] | None = None,
     domain_lists: Sequence[tuple[str | Path, str]] = (),
     claims: Sequence[str | Path] = (),
+    engine: str = "duckdb",
+    dataset: str | Path | None = None,
+    master: str = "local[*]",
+    conf: Mapping[str, str] | None = None,
 ) -> Outcome:
     """Ingest ``paths`` into the store ``db``, load ``actors`` (replacing the registry) if given, run
     all analyses and write ``out/report.html``, ``out/tables/*.parquet`` and ``out/graphs/*.gexf``.
@@ -99,8 +109,21 @@ def analyze(
     (file, format) pairs imported before the analyses (see :func:`ioscope.domain_lists.import_domain_list`);
     ``claims``: fact-check files imported before the analyses (see :func:`ioscope.claims.import_claims`).
 
-    Raises the errors of :func:`ioscope.ingest.ingest` and :func:`ioscope.actors.read_actors_csv`.
+    ``engine``: ``duckdb`` (default: the analyses run on the store) or ``spark``: the store (with its
+    actors, domain lists and claims) is written as the Parquet dataset ``dataset`` (required;
+    replaced if present, see :func:`ioscope.engines.write_parquet`) and the analyses run on Spark
+    over it (:func:`ioscope.engines.report_parquet`; ``master``, ``conf`` as there), giving the same
+    tables and report numbers (docs/scale.md).
+
+    Raises the errors of :func:`ioscope.ingest.ingest` and :func:`ioscope.actors.read_actors_csv`;
+    ConfigError for an unknown engine, or ``spark`` without ``dataset``, pyspark or Java.
     """
+    from ioscope.engines import ENGINES
+
+    if engine not in ENGINES:
+        raise ConfigError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
+    if engine != "duckdb" and dataset is None:
+        raise ConfigError(f"engine {engine!r} runs on a Parquet dataset: pass dataset=DIR")
     paths = list(paths)
     actor_rows = read_actors_csv(actors) if actors else None  # fail on a bad registry before ingesting
     with Store(db) as store:
@@ -116,13 +139,23 @@ def analyze(
             from ioscope.claims import import_claims
 
             import_claims(store, claims)
-        return report_store(store, out, title=title, ingest_report=report, params=params)
+        if engine == "duckdb":
+            return report_store(store, out, title=title, ingest_report=report, params=params)
+        from ioscope.engines import write_parquet
+
+        write_parquet(store, dataset, overwrite=True)
+    from ioscope.engines import report_parquet
+
+    return report_parquet(dataset, out, engine=engine, master=master, conf=conf, title=title,
+                          params=params, ingest_report=report)
 
 
-def report_store(store: Store, out: str | Path, *, title: str = "ioscope report",
+def report_store(store: StoreLike, out: str | Path, *, title: str = "ioscope report",
                  ingest_report: IngestReport | None = None,
                  params: dict[str, dict] | None = None) -> Outcome:
-    """Run all analyses on an open store and write the outputs to ``out`` (see :func:`analyze`)."""
+    """Run all analyses on an open store (a DuckDB :class:`Store` or any
+    :class:`ioscope.engines.base.StoreLike`, e.g. a Spark store) and write the outputs to ``out``
+    (see :func:`analyze`)."""
     results = run_analyses(store, default_analyses(params))
     summary = store_summary(store)
     outputs = write_outputs(results, Path(out), title=title, store_summary=summary,

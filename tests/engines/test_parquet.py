@@ -51,3 +51,29 @@ def test_refuses_a_non_empty_directory_and_a_foreign_schema(tiny_store, tmp_path
         open_parquet(tmp_path / "ds", "duckdb")
     with pytest.raises(StoreError, match="not an ioscope Parquet dataset"):
         open_parquet(tmp_path, "duckdb")
+
+
+def test_pipeline_engine_is_checked_before_any_work(tmp_path: Path) -> None:
+    from ioscope.errors import ConfigError
+    from ioscope.pipeline import analyze
+
+    # Both refusals come before the store is opened: no DuckDB file is made.
+    with pytest.raises(ConfigError, match="unknown engine 'flink'; known: duckdb, spark"):
+        analyze([], db=tmp_path / "x.duckdb", out=tmp_path / "out", engine="flink")
+    with pytest.raises(ConfigError, match="runs on a Parquet dataset"):
+        analyze([], db=tmp_path / "x.duckdb", out=tmp_path / "out", engine="spark")
+    assert not (tmp_path / "x.duckdb").exists()
+
+
+def test_summaries_compare_without_durations_and_utc_aliases_are_one_zone() -> None:
+    from ioscope.engines.compare import summary_diff
+
+    # seconds_matching is a duration (left out); n differs: one sentence naming it.
+    assert summary_diff({"n": 1, "seconds_matching": 2.2}, {"n": 2, "seconds_matching": 3.1}) == [
+        "summary n: 1 != 2"]
+    assert summary_diff({"a": 1}, {}) == ["summary a: 1 != '(absent)'"]
+    # A DuckDB cursor names UTC 'Etc/UTC' (the machine default); Spark results say 'UTC'.
+    t = pd.Timestamp("2020-03-01T10:00:00Z")
+    left = pd.DataFrame({"t": [t.tz_convert("Etc/UTC")]})
+    assert table_diff(left, pd.DataFrame({"t": [t]})) == []
+    assert table_diff(pd.DataFrame({"t": [t.tz_convert("Asia/Tokyo")]}), pd.DataFrame({"t": [t]}))

@@ -117,3 +117,43 @@ def test_from_parquet_checks_the_dataset(spark, tmp_path: Path) -> None:
 
     with pytest.raises(StoreError, match="not an ioscope Parquet dataset"):
         SparkStore.from_parquet(tmp_path, spark=spark)
+
+
+def test_driver_tables_keep_derived_data_beside_the_dataset(stores) -> None:
+    _, sp = stores
+    con = sp.con.cursor()
+    # An analysis's cache table: a driver table, filled from a registered frame, on the driver.
+    con.execute("CREATE TABLE IF NOT EXISTS t_cache (post_id VARCHAR, w DOUBLE, v FLOAT[])")
+    con.register("_new", pd.DataFrame({"post_id": ["1", "3", "9"], "w": [0.5, 2.0, 4.0],
+                                       "v": [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]}))
+    con.execute("INSERT INTO t_cache SELECT post_id, w, v FROM _new")
+    con.unregister("_new")
+    con.executemany("INSERT INTO t_cache VALUES (?, ?, [])", [["4", 8.0], ["5", 16.0]])
+    con.execute("DELETE FROM t_cache WHERE post_id = ?", ["9"])
+    con.close()  # a cursor's close drops its temporary tables, not driver tables
+    # 1, 3, 4, 5 are left (9 deleted); a query on the driver table alone, through DuckDB's con.sql.
+    got = sp.con.sql("SELECT post_id, len(v) AS d FROM t_cache ORDER BY post_id").fetchall()
+    assert got == [("1", 2), ("3", 2), ("4", 0), ("5", 0)]
+    # Joined with posts on Spark: post 1 (alpha, 0.5), 3 (beta, 2.0), 4 (gamma, 8.0), 5 (delta, 16.0).
+    got = sp.query("SELECT p.account_handle AS h, sum(c.w) AS w FROM posts p JOIN t_cache c "
+                   "USING (post_id) GROUP BY 1 ORDER BY 1")
+    assert got.to_dict("list") == {"h": ["alpha", "beta", "delta", "gamma"], "w": [0.5, 2.0, 16.0, 8.0]}
+    # A later write is seen by the next Spark statement (the Spark copy is refreshed): 0.5 + 1.
+    sp.con.execute("INSERT INTO t_cache VALUES ('1', 1.0, [])")
+    assert sp.scalar("SELECT sum(c.w) FROM posts p JOIN t_cache c USING (post_id) "
+                     "WHERE p.account_handle = 'alpha'") == 1.5
+    # Result tables are kept the same way, and the catalogue lists them.
+    sp.save_result_table("demo_result", pd.DataFrame({"account_id": ["2"], "cluster_id": [7]}))
+    assert sp.scalar("SELECT count(*) FROM information_schema.tables "
+                     "WHERE table_name IN ('t_cache', 'demo_result')") == 2
+    # beta (account 2) wrote posts 2 and 3.
+    assert sp.scalar("SELECT count(*) FROM posts JOIN demo_result USING (account_id)") == 2
+    # The dataset stays read-only: IF NOT EXISTS on it is a no-op, a table from Spark data refused.
+    sp.con.execute("CREATE TABLE IF NOT EXISTS posts (x INTEGER)")
+    assert sp.scalar("SELECT count(*) FROM posts") == 5
+    with pytest.raises(StoreError, match="driver data"):
+        sp.con.execute("CREATE TABLE t_bad AS SELECT * FROM posts")
+    with pytest.raises(StoreError, match="read-only"):
+        sp.con.execute("DELETE FROM posts")
+    sp.con.execute("DROP TABLE t_cache")
+    sp.con.execute("DROP TABLE demo_result")

@@ -68,3 +68,25 @@ def test_portability_notes_name_the_construct() -> None:
     assert portability_notes(parse("SELECT regexp_replace(t, 'a', 'b') FROM x")[0])
     assert not portability_notes(parse("SELECT regexp_replace(t, '^a', 'b') FROM x")[0])
     assert not portability_notes(parse("SELECT regexp_replace(t, 'a', 'b', 'g') FROM x")[0])
+
+
+def test_list_comprehensions_become_higher_order_functions() -> None:
+    # [f(x) FOR x IN l IF c] keeps l's order: filter first, then transform, one lambda variable.
+    assert to_spark("SELECT [x * 2 FOR x IN l IF x > 1] FROM t") == (
+        "SELECT TRANSFORM(FILTER(l, x -> x > 1), x -> x * 2) FROM t")
+    # The overlapping bigrams of narratives' labels: DuckDB range(1, n) is 1..n-1; sqlglot writes
+    # it as SEQUENCE(1, n - 1), empty when n - 1 < 1 (Spark's SEQUENCE(1, 0) would count down).
+    out = to_spark("SELECT [substring(w, i, 2) FOR i IN range(1, length(w))] FROM t")
+    assert out == ("SELECT TRANSFORM(IF((LENGTH(w) - 1) < 1, ARRAY(), SEQUENCE(1, (LENGTH(w) - 1))), "
+                   "i -> SUBSTRING(w, i, 2)) FROM t")
+
+
+def test_re2_scripts_become_java_script_classes() -> None:
+    from ioscope.engines.transpile import java_regex
+
+    # Scripts: RE2 \p{Han}, Java \p{IsHan} (also negated, and with an underscore); categories as is.
+    assert java_regex(r"[\p{Han}\p{L}\P{Old_Italic}\p{M}\x{200C}]+") == (
+        r"[\p{IsHan}\p{L}\P{IsOld_Italic}\p{M}\x{200C}]+")
+    assert to_spark(r"SELECT regexp_matches(w, '^[\p{Han}]+$'), regexp_extract_all(w, '\p{Cyrillic}+') "
+                    "FROM t") == (r"SELECT w RLIKE '^[\\p{IsHan}]+$', "
+                                  r"REGEXP_EXTRACT_ALL(w, '\\p{IsCyrillic}+', 0) FROM t")

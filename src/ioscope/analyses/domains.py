@@ -61,8 +61,8 @@ SELECT l.*, coalesce(m.labels, []) AS labels, coalesce(m.label_sources, []) AS l
        coalesce(m.low_credibility, false) AS low_credibility, coalesce(m.conspiracy, false) AS conspiracy,
        coalesce(m.state_media, false) AS state_media, m.state_country
 FROM _dom_links l LEFT JOIN (
-    SELECT c.host, list_distinct(flatten(list(c.labels))) AS labels,
-           list_distinct(flatten(list(c.label_sources))) AS label_sources,
+    SELECT c.host, list_sort(list_distinct(flatten(list(c.labels)))) AS labels,
+           list_sort(list_distinct(flatten(list(c.label_sources)))) AS label_sources,
            bool_or(c.low_credibility) AS low_credibility, bool_or(c.conspiracy) AS conspiracy,
            bool_or(c.state_media) AS state_media, any_value(c.state_country) AS state_country
     FROM (SELECT s.host, c.* EXCLUDE (host), bool_or(c.from_user) OVER (PARTITION BY s.host) AS any_user

@@ -101,7 +101,8 @@ def analyze(
         if input is None or files:
             raise ConfigError("--engine spark reads a Parquet dataset: pass --input DIR (written by "
                               "`ioscope ingest FILES --to-parquet DIR`) and no FILES")
-        finish(report_parquet(input, out, engine=engine, master=master, title=title), started)
+        finish(report_parquet(input, out, engine=engine, master=master, title=title,
+                              params=embedding_params(model)), started)
         return
     with Bar() as bar:
         outcome = run_analyze(files or [], db=db, out=out, actors=actors, format=format,
@@ -146,6 +147,11 @@ def demo(
     seed: Annotated[int, typer.Option(help="Random seed of the scenario.")] = 20200312,
     scale: Annotated[float, typer.Option(help="Multiplier of ordinary accounts and posts.")] = 1.0,
     model: ModelOpt = setting("model").default,
+    engine: Annotated[str, typer.Option(help="duckdb (default) or spark: spark writes the store as a "
+                                             "Parquet dataset under --out/parquet and runs every "
+                                             "analysis on Spark over it.")] = "duckdb",
+    master: Annotated[str, typer.Option(help="Spark master URL or sc:// endpoint (--engine spark).")
+                      ] = "local[*]",
 ) -> None:
     """Generate the demo scenario (v1.1 JSON lines + actors + ground truth) and run the main job on it."""
     from ioscope.demo import generate
@@ -157,6 +163,7 @@ def demo(
     for stale in (db, Path(str(db) + ".wal")):
         stale.unlink(missing_ok=True)
     shutil.rmtree(out / "report", ignore_errors=True)
+    shutil.rmtree(out / "parquet", ignore_errors=True)
     console.print(f"demo scenario written to {safe(files.out_dir)} (ground truth: "
                   f"{safe(files.ground_truth.name)})")
     with Bar() as bar:
@@ -164,7 +171,8 @@ def demo(
                               title="ioscope demo: COVID-19 state narratives (invented scenario)",
                               progress=bar, domain_lists=[(files.domain_ratings, "csv")],
                               claims=[files.claims],
-                              params=_demo_params(files, model))
+                              params=_demo_params(files, model), engine=engine,
+                              dataset=out / "parquet" if engine != "duckdb" else None, master=master)
     finish(outcome, started)
 
 

@@ -48,11 +48,13 @@ def open_parquet(data_dir: str | Path, engine: str = "duckdb", *, master: str = 
 
 def report_parquet(data_dir: str | Path, out: str | Path, *, engine: str = "spark",
                    master: str = "local[*]", conf: Mapping[str, str] | None = None,
-                   title: str = "ioscope report", **options: Any):
+                   title: str = "ioscope report", params: dict[str, dict] | None = None,
+                   ingest_report: Any = None, **options: Any):
     """Run every registered analysis on the dataset ``data_dir`` with ``engine`` and write the report,
-    ``out/tables/*.parquet`` and ``out/graphs/*.gexf`` (:func:`ioscope.pipeline.report_store`).
-    Returns the pipeline's Outcome."""
+    ``out/tables/*.parquet`` and ``out/graphs/*.gexf`` (:func:`ioscope.pipeline.report_store`;
+    ``params``: per-analysis keyword parameters, ``ingest_report``: shown in the report). Returns the
+    pipeline's Outcome. Raises as :func:`open_parquet`."""
     from ioscope.pipeline import report_store
 
     with open_parquet(data_dir, engine, master=master, conf=conf, **options) as store:
-        return report_store(store, out, title=title)
+        return report_store(store, out, title=title, params=params, ingest_report=ingest_report)

@@ -28,6 +28,31 @@ def _norm(value: Any, sort_list: bool) -> Any:
     return value
 
 
+_UTC_ALIASES = ("Etc/UTC", "Etc/Universal", "Etc/Zulu", "Etc/UCT", "Universal", "Zulu", "UCT")
+
+
+def dtype_name(dtype: Any) -> str:
+    """A column dtype as text, with every alias of UTC spelled ``UTC`` (``datetime64[us, Etc/UTC]``
+    and ``datetime64[us, UTC]`` are the same type: DuckDB names the zone of a fresh cursor after the
+    machine's default, ``Etc/UTC`` on most servers)."""
+    text = str(dtype)
+    for alias in _UTC_ALIASES:
+        text = text.replace(f", {alias}]", ", UTC]")
+    return text
+
+
+def summary_diff(left: dict, right: dict, *, ignore_timings: bool = True) -> list[str]:
+    """Differences between two result summaries, as sentences (empty: the same). With
+    ``ignore_timings`` keys naming a duration (``seconds*``, ``*_seconds``, ``*_s``) are left out:
+    they measure the run, not the data."""
+    def timing(key: str) -> bool:
+        return ignore_timings and (key.startswith("seconds") or key.endswith(("_seconds", "_s")))
+
+    keys = [k for k in dict.fromkeys([*left, *right]) if not timing(k)]
+    return [f"summary {k}: {left.get(k, '(absent)')!r} != {right.get(k, '(absent)')!r}"
+            for k in keys if left.get(k, "(absent)") != right.get(k, "(absent)")]
+
+
 def _key(row: tuple) -> tuple:
     # Sort key robust to float noise: floats rounded, None first, mixed types by their repr.
     out = []
@@ -53,7 +78,8 @@ def table_diff(left: pd.DataFrame, right: pd.DataFrame, *, rel_tol: float = 1e-9
                max_rows: int = 5) -> list[str]:
     """Differences between two tables, as sentences (empty list: the tables are the same).
 
-    Same column names in the same order, same dtypes (``check_dtypes``), same number of rows and the
+    Same column names in the same order, same dtypes (``check_dtypes``; UTC aliases are one zone, see
+    :func:`dtype_name`), same number of rows and the
     same multiset of rows: rows are sorted before comparing, floats are equal within ``rel_tol`` /
     ``abs_tol``, NaN/None/NA/NaT are one missing value, lists compare element-wise in order except in
     the columns named in ``unordered_lists`` (compared as sorted lists). At most ``max_rows``
@@ -64,7 +90,7 @@ def table_diff(left: pd.DataFrame, right: pd.DataFrame, *, rel_tol: float = 1e-9
         return [f"columns differ: {list(left.columns)} != {list(right.columns)}"]
     if check_dtypes:
         for c in left.columns:
-            if str(left[c].dtype) != str(right[c].dtype):
+            if dtype_name(left[c].dtype) != dtype_name(right[c].dtype):
                 diffs.append(f"column {c}: dtype {left[c].dtype} != {right[c].dtype}")
     if len(left) != len(right):
         return diffs + [f"row counts differ: {len(left)} != {len(right)}"]

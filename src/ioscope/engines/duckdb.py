@@ -50,7 +50,7 @@ class ParquetViewStore:
             self.con = duckdb.connect(":memory:", config=config)
         except duckdb.Error as exc:
             raise StoreError(f"{self.path}: cannot start DuckDB: {exc}") from exc
-        self.con.execute("SET TimeZone = 'UTC'")
+        self.con.execute("SET GLOBAL TimeZone = 'UTC'")
         attach_duckdb_views(self.con, self.path)
 
     def close(self) -> None:

@@ -1,7 +1,7 @@
 """The Spark engine: the analyses' DuckDB SQL, run on Apache Spark (local mode, a cluster, Spark Connect).
 
-:class:`SparkStore` has the read surface of :class:`ioscope.store.Store` (``query``, ``scalar``,
-``counts``, ``con``, ``path``, ``read_only=True``) over a SparkSession; ``con`` is a
+:class:`SparkStore` has the surface of :class:`ioscope.store.Store` that analyses use (``query``,
+``scalar``, ``counts``, ``con``, ``path``, ``save_result_table``) over a SparkSession; ``con`` is a
 :class:`SparkConnection`, a DuckDB-style connection whose ``execute`` runs each DuckDB statement on
 Spark. How one statement runs:
 
@@ -21,12 +21,24 @@ Spark. How one statement runs:
    ``fetchall()`` return exactly the dtypes and Python types the DuckDB engine returns (times tz-aware
    UTC, lists as numpy arrays, nullable integers as ``Int64``, ...).
 
+Driver relations. Frames an analysis registers and the tables it creates (``CREATE TABLE``, not
+temporary: the embedding cache, narrative centroids, claim matches, saved result tables) are small,
+derived data; they live on the driver, *with their rows*, in the shadow database. A statement that
+reads only driver relations (say, the embedding cache joined with registered text hashes, or c-TF-IDF
+over the registered texts of a narrative) runs there, by DuckDB, and Spark never sees it; a statement
+that also reads Spark tables (posts joined with a registered frame) gets a Spark copy of each driver
+relation it reads, sent once per change. So the steps that are not relational (embeddings,
+clustering) run on the driver on reduced tables, as they do on DuckDB, and their outputs join the
+posts on Spark. ``INSERT``/``DELETE`` on a driver table run on the driver; the dataset's tables
+cannot be written.
+
 Only the results the analyses ask for travel to the driver; tables of posts never do.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -155,17 +167,44 @@ class _Engine:
         self.spark = spark
         self.materialize = materialize
         self.shadow = duckdb.connect(":memory:")
-        self.shadow.execute("SET TimeZone = 'UTC'")
+        self.shadow.execute("SET GLOBAL TimeZone = 'UTC'")
         self.conv = duckdb.connect(":memory:")
-        self.conv.execute("SET TimeZone = 'UTC'")
+        self.conv.execute("SET GLOBAL TimeZone = 'UTC'")
         self.views: dict[str, Any] = {}
         self.notes: set[str] = set()
         self.base: set[str] = set()
+        self.local: set[str] = set()  # driver tables: data in the shadow database
+        self.frames: dict[str, pa.Table] = {}  # registered frames: data in the shadow database
+        self.versions: dict[str, int] = {}  # driver relation -> write count
+        self.uploaded: dict[str, int] = {}  # driver relation -> version of its Spark view
         if materialize == "checkpoint":
             if not checkpoint_dir:
                 raise ConfigError("materialize='checkpoint' needs checkpoint_dir (a reliable path)")
             spark.sparkContext.setCheckpointDir(str(checkpoint_dir))
         spark.udf.register("nfc_normalize", _nfc_udf())
+
+    def on_driver(self, refs: set[str]) -> bool:
+        """True when the tables ``refs`` are all driver relations (driver tables, registered frames):
+        the statement then runs on the shadow database, by DuckDB, on the driver."""
+        return bool(refs) and refs <= (self.local | set(self.frames))
+
+    def touch(self, name: str) -> None:
+        """Note a write to the driver relation ``name`` (its Spark copy is then stale)."""
+        self.versions[name.lower()] = self.versions.get(name.lower(), 0) + 1
+
+    def sync(self, refs: set[str]) -> None:
+        """Give Spark a current temporary view of every driver relation among ``refs``."""
+        for name in sorted(refs & (self.local | set(self.frames))):
+            version = self.versions.get(name, 0)
+            if self.uploaded.get(name) == version and name in self.views:
+                continue
+            table = self.frames[name] if name in self.frames else \
+                self.shadow.sql(f'SELECT * FROM "{name}"').to_arrow_table()
+            table = _spark_arrow(table)
+            df = self.spark.createDataFrame(table) if table.num_rows else \
+                self.spark.createDataFrame([], schema=_ddl_of(self.shadow, name))
+            self.put_view(name, df)
+            self.uploaded[name] = version
 
     def list_columns(self) -> frozenset[str]:
         rows = self.shadow.execute(
@@ -194,6 +233,35 @@ class _Engine:
             self.spark.catalog.dropTempView(name)
             if self.materialize == "cache":
                 old.unpersist()
+
+
+def _spark_arrow(table: pa.Table) -> pa.Table:
+    """``table`` with the types Spark lacks (null, large and view strings) as strings."""
+    fields = []
+    for f in table.schema:
+        t = f.type
+        if pa.types.is_null(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
+            t = pa.string()
+        fields.append(pa.field(f.name, t))
+    return table.cast(pa.schema(fields))
+
+
+def _ddl_of(shadow: duckdb.DuckDBPyConnection, name: str) -> str:
+    """Spark DDL of the columns of the shadow table or view ``name``."""
+    rows = shadow.execute(f'DESCRIBE "{name}"').fetchall()
+    parts = []
+    for col, t, *_ in rows:
+        st = spark_type(t)
+        if st is None:
+            raise StoreError(f"{name}.{col}: DuckDB type {t} has no Spark equivalent")
+        parts.append(f"`{col.replace('`', '``')}` {st}")
+    return ", ".join(parts)
+
+
+def _refs(tree: exp.Expression) -> set[str]:
+    """Names (lower case) of the tables and views a statement reads, CTE names left out."""
+    ctes = {c.alias.lower() for c in tree.find_all(exp.CTE)}
+    return {t.name.lower() for t in tree.find_all(exp.Table) if t.name} - ctes
 
 
 def _conform(df, names: Sequence[str], duck_types: Sequence[str]):
@@ -247,11 +315,12 @@ class _Result:
 
 
 class _CatalogResult:
-    """A query on the catalogue (information_schema, duckdb_*()): answered by the shadow database,
-    which holds every table and temporary table of this store with its DuckDB schema."""
+    """A query answered by the shadow database: one on the catalogue (information_schema,
+    duckdb_*()), which holds every table and temporary table of this store with its DuckDB schema,
+    or one that reads driver relations only (driver tables, registered frames)."""
 
     def __init__(self, engine: _Engine, text: str, params):
-        table = engine.shadow.execute(text, params).to_arrow_table()
+        table = engine.shadow.sql(text, params=params or None).to_arrow_table()
         self.cursor = engine.conv.cursor()
         self.cursor.register("_ioscope_catalog", table)
         self.cursor.execute("SELECT * FROM _ioscope_catalog")
@@ -276,8 +345,10 @@ class SparkConnection:
     ``cursor()`` (shares the session; the temporary tables a cursor makes are dropped by its
     ``close()``, as DuckDB drops a cursor's temporary tables). Statements: queries, ``CREATE [OR
     REPLACE] TEMP TABLE|VIEW ... AS``, ``CREATE TEMP TABLE x (columns)``, ``INSERT INTO temp SELECT``,
-    ``DROP TABLE|VIEW``; ``SET``/transaction statements are accepted and ignored; anything that would
-    write a canonical table raises StoreError (a Spark store is read-only).
+    ``DROP TABLE|VIEW``; ``CREATE TABLE``, ``INSERT`` and ``DELETE`` on driver tables (from driver
+    data only); ``sql(query, params)`` and ``executemany`` as DuckDB's; ``SET``/transaction statements
+    are accepted and ignored; anything that would write a dataset table raises StoreError (the
+    dataset is read-only).
     """
 
     def __init__(self, engine: _Engine):
@@ -294,6 +365,25 @@ class SparkConnection:
         for tree in trees:
             text = sql if len(trees) == 1 else tree.sql(dialect="duckdb")
             self._run(tree, text, params)
+        return self
+
+    def sql(self, query: str,
+            params: Sequence[Any] | Mapping[str, Any] | None = None) -> SparkConnection:
+        """DuckDB's ``con.sql(query, params=...)``: :meth:`execute`; fetch with ``df()``,
+        ``fetchall()`` or ``to_arrow_table()``."""
+        return self.execute(query, params)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> SparkConnection:
+        """Run one statement once per parameter row (writes to driver tables: by DuckDB at once)."""
+        trees = transpile.parse(sql)
+        eng = self._engine
+        if (len(trees) == 1 and isinstance(trees[0], exp.Insert)
+                and trees[0].this.name.lower() in eng.local):
+            eng.shadow.executemany(sql, rows)
+            eng.touch(trees[0].this.name)
+            return self
+        for row in rows:
+            self.execute(sql, row)
         return self
 
     def df(self) -> pd.DataFrame:
@@ -314,22 +404,20 @@ class SparkConnection:
         """The result as a pyarrow Table (DuckDB's types)."""
         return self._need().fetch().to_arrow_table()
 
-    fetch_arrow_table = arrow
+    fetch_arrow_table = to_arrow_table = arrow
 
     def register(self, name: str, frame: Any) -> SparkConnection:
         """Make a pandas DataFrame or pyarrow Table available to SQL as ``name``."""
+        if isinstance(frame, pd.DataFrame) and frame.attrs:  # attrs are not Arrow metadata
+            frame = frame.copy(deep=False)
+            frame.attrs = {}
         table = frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False)
-        fields = []
-        for f in table.schema:  # Spark has no null or large types: strings for both
-            t = f.type
-            if pa.types.is_null(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
-                t = pa.string()
-            fields.append(pa.field(f.name, t))
-        table = table.cast(pa.schema(fields))
+        table = _spark_arrow(table)  # Spark has no null or large types: strings for both
         eng = self._engine
-        eng.shadow.register(name, table.slice(0, 0))
-        eng.put_view(name, eng.spark.createDataFrame(table) if table.num_rows
-                     else eng.spark.createDataFrame([], schema=self._ddl_of(name)))
+        eng.drop_view(name)
+        eng.shadow.register(name, table)
+        eng.frames[name.lower()] = table  # sent to Spark when a Spark statement reads it
+        eng.touch(name)
         self._made.add(name.lower())
         return self
 
@@ -337,6 +425,7 @@ class SparkConnection:
         """Forget a frame made available by :meth:`register`."""
         self._engine.shadow.unregister(name)
         self._engine.drop_view(name)
+        self._engine.frames.pop(name.lower(), None)
         self._made.discard(name.lower())
         return self
 
@@ -348,6 +437,7 @@ class SparkConnection:
         """Drop the temporary tables and views this connection made."""
         for name in sorted(self._made):
             self._engine.drop_view(name)
+            self._engine.frames.pop(name, None)
             try:
                 self._engine.shadow.execute(f'DROP VIEW IF EXISTS "{name}"')
                 self._engine.shadow.execute(f'DROP TABLE IF EXISTS "{name}"')
@@ -378,22 +468,18 @@ class SparkConnection:
             raise StoreError(f"Spark could not run the transpiled SQL: {exc}\n-- Spark SQL:\n{text}") from exc
 
     def _ddl_of(self, name: str) -> str:
-        rows = self._engine.shadow.execute(f'DESCRIBE "{name}"').fetchall()
-        parts = []
-        for col, t, *_ in rows:
-            st = spark_type(t)
-            if st is None:
-                raise StoreError(f"{name}.{col}: DuckDB type {t} has no Spark equivalent")
-            parts.append(f"`{col.replace('`', '``')}` {st}")
-        return ", ".join(parts)
+        return _ddl_of(self._engine.shadow, name)
 
     def _run(self, tree: exp.Expression, text: str, params) -> None:
         eng = self._engine
         shadow_params = params if params is not None else []
         if isinstance(tree, exp.Query) and _is_catalog_query(tree):
             self._result = _CatalogResult(eng, text, shadow_params)
+        elif isinstance(tree, (exp.Query, exp.Values)) and eng.on_driver(_refs(tree)):
+            self._result = _CatalogResult(eng, text, shadow_params)
         elif isinstance(tree, (exp.Query,)) or isinstance(tree, exp.Values):
             rel = eng.shadow.sql(text, params=shadow_params or None)
+            eng.sync(_refs(tree))
             spark_sql = self._spark_sql(tree, params)
             self._result = _Result(eng, self._sql(spark_sql), list(rel.columns),
                                    [str(t) for t in rel.types], spark_sql)
@@ -403,6 +489,9 @@ class SparkConnection:
             self._insert(tree, text, params, shadow_params)
         elif isinstance(tree, exp.Drop):
             self._drop(tree, text)
+        elif isinstance(tree, exp.Delete) and tree.this.name.lower() in eng.local:
+            eng.shadow.execute(text, shadow_params)
+            eng.touch(tree.this.name)
         elif isinstance(tree, (exp.Set, exp.Transaction, exp.Commit, exp.Rollback)):
             return
         else:
@@ -421,12 +510,19 @@ class SparkConnection:
         kind = str(tree.args.get("kind") or "").upper()
         temporary = any(isinstance(p, exp.TemporaryProperty)
                         for p in (tree.args.get("properties") or exp.Properties()).expressions)
-        if kind not in ("TABLE", "VIEW") or not temporary:
-            raise StoreError(f"the Spark store is read-only: only CREATE TEMP TABLE/VIEW runs, not: "
+        if kind == "TABLE" and not temporary:
+            self._create_driver_table(tree, text, shadow_params)
+            return
+        if kind not in ("TABLE", "VIEW"):
+            raise StoreError(f"the Spark store runs CREATE [TEMP] TABLE and CREATE TEMP VIEW only, not: "
                              f"{text.strip()[:200]}")
+        if not temporary:
+            raise StoreError(f"the Spark store makes temporary views only, not: {text.strip()[:200]}")
         name = self._temp_name(tree)
         eng.shadow.execute(text, shadow_params)
         query = tree.expression
+        if query is not None:
+            eng.sync(_refs(query))
         if query is None:  # CREATE TEMP TABLE x (columns)
             df = eng.spark.createDataFrame([], schema=self._ddl_of(name))
         else:
@@ -438,8 +534,35 @@ class SparkConnection:
         eng.put_view(name, df)
         self._made.add(name.lower())
 
+    def _create_driver_table(self, tree: exp.Create, text: str, shadow_params) -> None:
+        """``CREATE [OR REPLACE] TABLE [IF NOT EXISTS] x ...`` (not temporary): a driver table, kept
+        by DuckDB in the shadow database (see :class:`SparkStore`)."""
+        eng = self._engine
+        table = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
+        name = table.name
+        if name.lower() in eng.base:
+            if tree.args.get("exists"):
+                return  # CREATE TABLE IF NOT EXISTS on a dataset table: it exists
+            raise StoreError(f"the Spark store cannot replace the dataset table {name}")
+        query = tree.expression
+        if query is not None and _refs(query) and not eng.on_driver(_refs(query)):
+            raise StoreError(f"{name}: a table of the Spark store is made from driver data (registered "
+                             f"frames, other such tables) only; use CREATE TEMP TABLE for Spark data")
+        eng.shadow.execute(text, shadow_params)
+        eng.local.add(name.lower())
+        eng.touch(name)
+
     def _insert(self, tree: exp.Insert, text: str, params, shadow_params) -> None:
         eng = self._engine
+        target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
+        if target.name.lower() in eng.local:
+            refs = _refs(tree.expression) if tree.expression is not None else set()
+            if refs and not eng.on_driver(refs):
+                raise StoreError(f"INSERT INTO {target.name}: a driver table takes rows from driver "
+                                 "data (registered frames, other driver tables) only")
+            eng.shadow.execute(text, shadow_params)
+            eng.touch(target.name)
+            return
         if isinstance(tree.this, exp.Schema):
             raise StoreError("INSERT INTO t (columns) is not supported on Spark; insert every column")
         name = self._temp_name(tree)
@@ -447,6 +570,7 @@ class SparkConnection:
             raise StoreError(f"INSERT INTO {name}: not a temporary table of this session")
         eng.shadow.execute(text, shadow_params)
         described = eng.shadow.execute(f'DESCRIBE "{name}"').fetchall()
+        eng.sync(_refs(tree.expression))
         new = _conform(self._sql(self._spark_sql(tree.expression, params)),
                        [r[0] for r in described], [r[1] for r in described])
         old = eng.views[name.lower()]
@@ -462,30 +586,53 @@ class SparkConnection:
         eng.shadow.execute(text)
         for name in names:
             eng.drop_view(name)
+            eng.local.discard(name.lower())
+            eng.uploaded.pop(name.lower(), None)
             self._made.discard(name.lower())
 
 
 class SparkStore:
-    """The read surface of :class:`ioscope.store.Store`, run by Spark.
+    """The surface of :class:`ioscope.store.Store` that analyses use, run by Spark.
 
-    ``SparkStore(spark, tables, *, path=None, materialize="local_checkpoint", checkpoint_dir=None)``:
-    ``tables`` maps each canonical table name (posts, accounts, actors, actor_accounts, quarantine,
-    ingests) to a Spark DataFrame with its canonical columns; they become temporary views of those
-    names. ``materialize``: how a temporary table of an analysis is kept — ``local_checkpoint``
-    (default: executors' memory/disk, lineage cut; lost with an executor), ``checkpoint`` (reliable
+    The dataset's tables are read-only; an analysis's derived tables (embedding cache, narrative
+    centroids, claim matches, result tables saved by :meth:`save_result_table`) are driver tables kept
+    for the store's lifetime (module docstring), so ``read_only`` is False and analyses keep and
+    reuse them as on a DuckDB store (e.g. claims reuses the vectors narratives embedded).
+
+    ``SparkStore(spark, tables, *, path=None, materialize="local_checkpoint", checkpoint_dir=None,
+    driver_tables=None)``: ``tables`` maps each canonical table name (posts, accounts, actors,
+    actor_accounts, quarantine, ingests) to a Spark DataFrame with its canonical columns; they become
+    temporary views of those names. ``driver_tables`` maps other table names (claims, domain labels,
+    an embedding cache) to Arrow tables that become driver tables. ``materialize``: how a temporary
+    table of an analysis is kept — ``local_checkpoint`` (default: executors' memory/disk, lineage
+    cut; lost with an executor), ``checkpoint`` (reliable
     storage under ``checkpoint_dir``, e.g. HDFS/S3/DBFS: use on clusters with preemptible
     executors), ``cache`` or ``none`` (recomputed on each use). Usually made by :meth:`from_parquet`.
     ``query``, ``scalar`` and ``counts`` are the Store's own methods over :attr:`con`.
     """
 
-    read_only = True
+    read_only = False
     query = Store.query
     scalar = Store.scalar
     counts = Store.counts
 
+    def save_result_table(self, name: str, frame: pd.DataFrame) -> None:
+        """Keep an analysis result table as the driver table ``name`` (replacing it), as
+        :meth:`ioscope.store.Store.save_result_table` does in a DuckDB store; later analyses read it
+        (Spark gets a copy when a Spark statement does). Raises StoreError for a name that is not a
+        plain identifier or is a dataset table."""
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            raise StoreError(f"bad result table name {name!r}")
+        self.con.register("_ioscope_result", frame)
+        try:
+            self.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _ioscope_result")
+        finally:
+            self.con.unregister("_ioscope_result")
+
     def __init__(self, spark, tables: Mapping[str, Any], *, path: str | Path | None = None,
                  materialize: str = "local_checkpoint", checkpoint_dir: str | None = None,
-                 owns_session: bool = False, extra: Mapping[str, Sequence] | None = None):
+                 owns_session: bool = False, extra: Mapping[str, Sequence] | None = None,
+                 driver_tables: Mapping[str, pa.Table] | None = None):
         self.spark = spark
         self.path = Path(path) if path is not None else Path("spark")
         self._owns_session = owns_session
@@ -500,6 +647,12 @@ class SparkStore:
         for name, columns in (extra or {}).items():  # other store tables (e.g. domain labels)
             cols = ", ".join(f'"{c}" {t}' for c, t in columns)
             eng.shadow.execute(f'CREATE TABLE "{name}" ({cols})')
+        for name, table in (driver_tables or {}).items():  # with their rows, on the driver
+            eng.shadow.register("_ioscope_driver", table)
+            eng.shadow.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _ioscope_driver')
+            eng.shadow.unregister("_ioscope_driver")
+            eng.local.add(name.lower())
+            eng.touch(name)
         missing = [t for t in PARTITIONS if t not in tables]
         if missing:
             raise StoreError(f"Spark store: missing canonical table(s) {', '.join(missing)}")
@@ -516,23 +669,24 @@ class SparkStore:
         """A SparkStore over the Parquet dataset ``data_dir`` (see :mod:`ioscope.engines.parquet`);
         ``data_dir`` may be any path Spark reads (``s3a://``, ``dbfs:/``, ``abfss://``, ...; the
         manifest is then not checked). A session is made with :func:`spark_session` (``master``,
-        ``conf``) unless ``spark`` is given; a session made here is stopped by :meth:`close`.
+        ``conf``) unless ``spark`` is given; a session started here is stopped by :meth:`close` (one that
+        was already active is reused and left running).
         ``cache_tables``: cache the canonical tables in executor memory (worth it when they fit, as
         every analysis scans posts several times). ``options``: materialize, checkpoint_dir. Raises StoreError / SchemaVersionError for a
         directory that is not a dataset of this schema version, ConfigError without pyspark/Java."""
         local = "://" not in str(data_dir) and not str(data_dir).startswith("dbfs:")
-        extra = extra_tables(read_manifest(data_dir)) if local else {}
-        owns = spark is None
-        spark = spark or spark_session(master, conf=conf)
+        driver = read_extra_tables(data_dir) if local else {}
+        if spark is None:  # stop it at close() unless it was already running (a notebook's, a test's)
+            owns = _import_pyspark().getActiveSession() is None
+            spark = spark_session(master, conf=conf)
+        else:
+            owns = False
         spark.conf.set("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
         base = str(data_dir).rstrip("/")
         tables = {t: _read_table(spark, f"{base}/{t}", t) for t in PARTITIONS}
-        for name, columns in extra.items():
-            tables[name] = spark.read.parquet(f"{base}/{name}").select(
-                *[f"`{c}`" for c, _ in columns])
         if cache_tables:
             tables = {t: df.cache() for t, df in tables.items()}
-        return cls(spark, tables, path=data_dir, owns_session=owns, extra=extra, **options)
+        return cls(spark, tables, path=data_dir, owns_session=owns, driver_tables=driver, **options)
 
     def close(self) -> None:
         """Drop this store's views; stop the session if this store made it (idempotent)."""
@@ -559,6 +713,23 @@ class SparkStore:
         self.close()
 
 
+def read_extra_tables(data_dir: str | Path) -> dict[str, pa.Table]:
+    """The dataset's non-canonical tables (imported claims, domain labels, and any derived table of a
+    DuckDB run: embedding cache, result tables), read by DuckDB with their manifest types. They become
+    driver tables of a :class:`SparkStore` (small data, used by the driver-side steps)."""
+    con = duckdb.connect(":memory:")
+    con.execute("SET GLOBAL TimeZone = 'UTC'")
+    try:
+        out = {}
+        for name, columns in extra_tables(read_manifest(data_dir)).items():
+            cols = ", ".join(f'CAST("{c}" AS {t}) AS "{c}"' for c, t in columns)
+            path = str(Path(data_dir) / name / "data_0.parquet").replace("'", "''")
+            out[name] = con.sql(f"SELECT {cols} FROM read_parquet('{path}')").to_arrow_table()
+        return out
+    finally:
+        con.close()
+
+
 def _read_table(spark, path: str, table: str):
     """One dataset table as a Spark DataFrame with the canonical columns, order and types."""
     from pyspark.sql import functions as F
@@ -572,5 +743,5 @@ def _read_table(spark, path: str, table: str):
 
 
 __all__ = ["DEFAULT_CONF", "LOCAL_CONF", "SparkConnection", "SparkStore", "java_available",
-           "spark_session", "spark_type"]
+           "read_extra_tables", "spark_session", "spark_type"]
 

@@ -24,6 +24,8 @@ k DESC) FILTER (WHERE c)``                  ``array_distinct``/``sort_array`` an
 ``count(DISTINCT (a, b))``                  ``count(DISTINCT struct(a, b))``
 ``OVER (w ORDER BY t) ... WINDOW w AS``     named windows inlined (Spark cannot refine a named window)
 ``range(n) r(i)`` in FROM                   ``RANGE(0, n) AS r(i)``
+``[f(x) FOR x IN l IF c]``                  ``TRANSFORM(FILTER(l, x -> c), x -> f(x))``
+``\\p{Han}`` in a regex (an RE2 script)     ``\\p{IsHan}`` (Java's spelling; :func:`java_regex`)
 ``epoch(ts)``                               ``CAST(unix_micros(CAST(ts AS TIMESTAMP)) AS DOUBLE) / 1e6``
                                             (fractional seconds as in DuckDB; TIMESTAMP_NTZ read from
                                             Parquet is cast first)
@@ -46,6 +48,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -236,6 +239,45 @@ def _lists(tree: exp.Expression) -> None:
         holder.replace(out)
 
 
+def _comprehensions(tree: exp.Expression) -> None:
+    """``[f(x) FOR x IN l IF c]`` (a DuckDB list comprehension) -> ``TRANSFORM(FILTER(l, x -> c),
+    x -> f(x))`` (Spark's higher-order functions; the order of ``l`` is kept)."""
+    for arr in list(tree.find_all(exp.Array)):
+        if len(arr.expressions) != 1 or not isinstance(arr.expressions[0], exp.Comprehension):
+            continue
+        comp = arr.expressions[0]
+        var = exp.to_identifier(comp.expression.name)
+        source = comp.args["iterator"].copy()
+        cond = comp.args.get("condition")
+        if cond is not None:
+            source = exp.Anonymous(this="FILTER", expressions=[
+                source, exp.Lambda(this=cond.copy(), expressions=[var.copy()])])
+        arr.replace(exp.Anonymous(this="TRANSFORM", expressions=[
+            source, exp.Lambda(this=comp.this.copy(), expressions=[var.copy()])]))
+
+
+_REGEX_NODES = tuple(getattr(exp, n) for n in (
+    "RegexpCount", "RegexpExtract", "RegexpExtractAll", "RegexpFullMatch", "RegexpILike", "RegexpInstr",
+    "RegexpLike", "RegexpReplace", "RegexpSplit", "RegexpSubstr") if hasattr(exp, n))
+_RE2_SCRIPT = re.compile(r"\\([pP])\{([A-Z][a-z]+(?:_[A-Z][a-z]+)*)\}")
+
+
+def java_regex(pattern: str) -> str:
+    """An RE2 (DuckDB) pattern as a java.util.regex (Spark) pattern: Unicode scripts are written
+    ``\\p{Han}`` in RE2 and ``\\p{IsHan}`` in Java (general categories such as ``\\p{L}``, ``\\p{M}``
+    and everything else are the same in both)."""
+    return _RE2_SCRIPT.sub(lambda m: f"\\{m.group(1)}{{Is{m.group(2)}}}", pattern)
+
+
+def _regexes(tree: exp.Expression) -> None:
+    for node in list(tree.find_all(*_REGEX_NODES)):
+        pat = node.args.get("expression")
+        if isinstance(pat, exp.Literal) and pat.is_string:
+            new = java_regex(pat.this)
+            if new != pat.this:
+                pat.replace(exp.Literal.string(new))
+
+
 def _tuples_in_distinct(tree: exp.Expression) -> None:
     for d in list(tree.find_all(exp.Distinct)):
         for t in list(d.expressions):
@@ -347,6 +389,8 @@ def rewrite(tree: exp.Expression, list_columns: frozenset[str] = frozenset()) ->
     _range_tables(tree)
     _unnest_joins(tree)
     _tuples_in_distinct(tree)
+    _comprehensions(tree)
+    _regexes(tree)
     _lists(tree)
     _functions(tree, list_columns)
     return tree

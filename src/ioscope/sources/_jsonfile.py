@@ -181,6 +181,21 @@ def _first_line_parses(body: bytes) -> bool:
     return False
 
 
+def raw_json(item: Any) -> str:
+    """The text to keep as a quarantined record's ``raw`` for a decoded JSON value: compact JSON
+    (orjson), or ``repr`` (cut at 100,000 characters) for a value orjson cannot write."""
+    try:
+        return orjson.dumps(item).decode()
+    except (TypeError, orjson.JSONEncodeError):
+        return repr(item)[:100_000]
+
+
+def _printable(text: str) -> str:
+    # Raw text kept for the quarantine: the undecodable bytes (lone surrogates after
+    # ``surrogateescape``) become U+FFFD, so the text can be stored; everything else is kept as is.
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _salvage_array(body: bytes, expand: Expand | None) -> Iterator[Any | Bad]:
     # A broken JSON array: decode element by element; everything before the break is kept.
     text = body.decode("utf-8", "surrogateescape")  # invalid bytes become lone surrogates
@@ -198,13 +213,13 @@ def _salvage_array(body: bytes, expand: Expand | None) -> Iterator[Any | Bad]:
             value, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
             yield Bad(0, f"invalid JSON in array element: {exc.msg} (at character {exc.pos}); "
-                         "the rest of the array cannot be split", text[pos:pos + 100_000])
+                         "the rest of the array cannot be split", _printable(text[pos:pos + 100_000]))
             return
         start, pos = pos, end
         if _ESCAPED_BYTE.search(text, start, end):
             bad = _ESCAPED_BYTE.search(text, start, end)
-            raw = text[start:end].encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-            yield Bad(0, f"invalid UTF-8 in array element (byte 0x{ord(bad.group(0)) - 0xDC00:02X})", raw)
+            yield Bad(0, f"invalid UTF-8 in array element (byte 0x{ord(bad.group(0)) - 0xDC00:02X})",
+                      _printable(text[start:end]))
             continue
         for v in _flatten_pages([value]):
             yield from _expanded(v, expand)

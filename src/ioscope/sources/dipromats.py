@@ -54,7 +54,7 @@ from typing import IO, Any
 
 from ioscope.errors import SourceError
 from ioscope.ids import clean_id
-from ioscope.sources._jsonfile import iter_records, sniff_head
+from ioscope.sources._jsonfile import iter_records, raw_json, sniff_head
 from ioscope.sources.base import Bad, Record, Source, SourceOptions
 from ioscope.sources.registry import register
 from ioscope.textnorm import extract_hashtags, extract_mentions, nfc, normalize_lang, unescape_tweet_text
@@ -145,31 +145,15 @@ class Dipromats(Source):
 
     def read(self, path: Path, options: SourceOptions) -> Iterator[Record | Bad]:
         """Yield a Record or Bad per array element. ``options`` is not used: times carry their offset."""
-        import orjson
-
         with self.open_binary(path) as fh:
             for line, item in iter_records(fh):
                 if isinstance(item, Bad):
-                    item.raw = _valid_utf8(item.raw)
                     yield item
                     continue
                 rec = record_to_post(item, line)
                 if isinstance(rec, Bad) and not rec.raw:
-                    try:
-                        rec.raw = orjson.dumps(item).decode()
-                    except (TypeError, orjson.JSONEncodeError):
-                        rec.raw = repr(item)[:100_000]
+                    rec.raw = raw_json(item)
                 yield rec
-
-
-def _valid_utf8(raw: str) -> str:
-    # _jsonfile's salvage of a broken array decodes with surrogateescape, and its Bad.raw can keep a
-    # lone surrogate for an invalid byte between elements, which the store cannot write: bytes back,
-    # decoded with U+FFFD for what is not UTF-8.
-    try:
-        return raw.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    except UnicodeEncodeError:
-        return raw.encode("utf-8", "replace").decode("utf-8")
 
 
 def actor_rows(paths: Iterable[str | Path]) -> list[dict[str, Any]]:

@@ -51,7 +51,7 @@ from urllib.parse import urlsplit
 
 from ioscope.ids import parse_count as _count
 from ioscope.sources._html import html_to_text
-from ioscope.sources._jsonfile import iter_records, sniff_head
+from ioscope.sources._jsonfile import iter_records, raw_json, sniff_head
 from ioscope.sources.base import Bad, Record, Source, SourceOptions
 from ioscope.sources.registry import register
 from ioscope.textnorm import extract_hashtags, nfc, normalize_lang, strip_bidi
@@ -297,14 +297,7 @@ class Mastodon(Source):
                 continue
             rec = status_to_record(item, line, local_ids)
             if isinstance(rec, Bad):
-                rec.raw = _raw(item)
+                rec.raw = raw_json(item)
             yield rec
 
 
-def _raw(item: Any) -> str:
-    import orjson
-
-    try:
-        return orjson.dumps(item).decode()
-    except (TypeError, orjson.JSONEncodeError):
-        return repr(item)[:100_000]

@@ -47,7 +47,7 @@ from typing import Any
 
 from ioscope.ids import parse_count as _count
 from ioscope.sources._html import html_to_text
-from ioscope.sources._jsonfile import iter_records, sniff_head
+from ioscope.sources._jsonfile import iter_records, raw_json, sniff_head
 from ioscope.sources.base import Bad, Record, Source, SourceOptions
 from ioscope.sources.registry import register
 from ioscope.textnorm import extract_hashtags, nfc, normalize_lang
@@ -317,8 +317,6 @@ class YouTube(Source):
 
     def read(self, path: Path, options: SourceOptions) -> Iterator[Record | Bad]:
         """Yield records per item (see the module docstring). ``options`` is not used: API times are UTC."""
-        import orjson
-
         with self.open_binary(path) as fh:
             for line, item in iter_records(fh, _expand):
                 if isinstance(item, Bad):
@@ -326,8 +324,5 @@ class YouTube(Source):
                     continue
                 for rec in item_to_records(item, line):
                     if isinstance(rec, Bad) and not rec.raw:
-                        try:
-                            rec.raw = orjson.dumps(item).decode()
-                        except (TypeError, orjson.JSONEncodeError):
-                            rec.raw = repr(item)[:100_000]
+                        rec.raw = raw_json(item)
                     yield rec

@@ -26,15 +26,13 @@ from ioscope.engines.compare import table_diff
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-UNORDERED = {"domains_evidence.parquet": ("labels",)}
-"""list_distinct(...) has no defined order in DuckDB; these labels are a set (see test_parity.py)."""
+UNORDERED: dict[str, tuple[str, ...]] = {}
+"""Table file -> list columns whose order carries no meaning (compared as sorted lists)."""
 
 
 def _read(path: Path) -> pd.DataFrame:
-    """A table file with its times as microseconds in the zone named ``UTC``. The DuckDB run's
-    narratives tables carry DuckDB's name for the default zone (``Etc/UTC``: its tracking step reads
-    through a cursor, which does not inherit ``SET TimeZone``) and come back from Parquet as
-    nanoseconds; the instants are the same, and those are what is compared."""
+    """A table file with its times as microseconds in UTC: the two runs may write the same instants
+    with different Parquet time units (ns from pandas, us from DuckDB); the instants are compared."""
     df = pd.read_parquet(path)
     for c in df.columns:
         if isinstance(df[c].dtype, pd.DatetimeTZDtype):

@@ -33,11 +33,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 SPARK_GAPS: dict[str, str] = {}
 """Analysis -> the construct that does not run on Spark yet (reported to its author)."""
 
-UNORDERED_LISTS: dict[str, tuple[str, ...]] = {
-    # domains: list_distinct(flatten(list(labels))) has no defined order in DuckDB (hash order) and
-    # keeps first occurrences in Spark; the labels are a set.
-    "evidence": ("labels",),
-}
+UNORDERED_LISTS: dict[str, tuple[str, ...]] = {}
 """Table -> list columns whose order carries no meaning (compared as sorted lists)."""
 
 FAST = {"narratives": {"model": "tfidf"}, "claims": {"model": "tfidf"}}

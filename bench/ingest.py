@@ -23,22 +23,26 @@ What it does, per size N (default 100,000; up to 1,000,000):
 The toolkit is optional: without ``compute_networks`` on PATH (``pip install
 coordination-network-toolkit``) only ioscope is measured.
 
-Measured (2 shared cores, heavily loaded by other work, so wall times are noisy; 2026-11-30):
+Measured (2 shared cores, lightly loaded this time, so both tools ran faster than in earlier
+measurements on a busier machine; wall times are noisy; 2026-11-30, after issue #3):
 
 =========  =======================  =============  ====================  ===========
 N          ioscope s (posts/s)      peak RSS MiB   toolkit s (posts/s)   peak MiB
 =========  =======================  =============  ====================  ===========
-100,000    28.0 (3,574)             547            11.2 (8,946)          73
-1,000,000  175.3 (5,705)            1,155          32.5 (30,779)         77
+100,000    6.0 (16,778)             492            2.5 (40,014)          73
+1,000,000  53.3 (18,754)            566            24.9 (40,169)         77
 =========  =======================  =============  ====================  ===========
 
-ioscope is 0.40x the toolkit's throughput at 100k and 0.19x at 1M (the 1M ioscope run shared the CPUs
-with a test run; the toolkit's did not). Goal not met: >= 5x, memory flat in N. In CPU time (less
-noisy) the ingest costs about 45 us per tweet at 100k plus ~1.5 s of start-up (the CLI imports the
-analyses, scipy included); the toolkit about 30 us. Per tweet: orjson ~3.6 us, the v1.1 mapping
-~13.5 us, dicts -> Arrow ~6 us per row, DuckDB merge the rest. Peak RSS still grows with N at 1M
-(DuckDB's memory limit during an ingest holds its buffer pool to 192 MB up to ~100k, but a file is one
-transaction and its uncommitted state grows).
+ioscope is 0.42x the toolkit's throughput at 100k and 0.47x at 1M. Goal: >= 5x (not met); memory flat
+in N: met (1.15x the peak RSS for 10x the tweets; before issue #3: 547 -> 1,155 MiB). What had grown:
+DuckDB keeps every Python object handed to ``con.register`` alive until the transaction ends, so all of
+a file's Arrow batches (~8 MiB per 20,000 tweets, ``pyarrow.total_allocated_bytes()``) stayed in
+memory until the file's commit; the store now hands batches over with ``from_arrow(...).insert_into``.
+DuckDB's own memory (``duckdb_memory()``) stays at ~173 MB under its 192 MB ingest limit; the file's
+uncommitted rows beyond it spill to ``<store>.tmp`` (~1.1 GB per million tweets, freed at the commit).
+Per tweet (CPU time, measured earlier): orjson ~3.6 us, the v1.1 mapping ~13.5 us, dicts -> Arrow
+~6 us per row, DuckDB merge the rest; ~1.5 s of start-up (the CLI imports the analyses, scipy
+included).
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 Each file is one transaction (see :mod:`ioscope.store`): a file either lands whole (good records
 stored, bad records quarantined with their reason) or, on an error or Ctrl-C, not at all.
-Records are staged in batches of ``batch_size`` (default 20,000) so memory stays flat in file size;
+Records are staged in batches of ``batch_size`` (default 20,000) so memory stays flat in file size
+(each batch is freed once merged; the file's uncommitted rows beyond DuckDB's limit spill to disk);
 within a batch, the rows that the store's merge would drop anyway (a context copy of a post already in
 the batch, an older copy of an account profile) are dropped before it (:class:`_Batch`), which changes
 no stored row and no count. Speed and memory: ``bench/ingest.py``.

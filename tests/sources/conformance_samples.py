@@ -405,7 +405,7 @@ SAMPLES: dict[str, Sample] = {
         dt.datetime(2021, 3, 1, 12, tzinfo=UTC), notes=["no text column: the NFC check has nothing to read"]),
     "articles-csv": Sample(
         ".csv", [_art(1, CAFE_NFD), _art(2, "second body"), _art(3, "third body")],
-        csv_builder(ART_HEADER), BAD_CSV_ROW, data_row, "https://state-media.example/news/1",
+        csv_builder(ART_HEADER), BAD_CSV_ROW, physical_line, "https://state-media.example/news/1",
         dt.datetime(2020, 5, 21, tzinfo=UTC)),
     "tehran-times-jsonl": Sample(
         ".jsonl", [_tt(1, CAFE_NFD), _tt(2, "second text"), _tt(3, "third text")], jsonl, BAD_JSON_LINE,

@@ -113,6 +113,20 @@ def test_bad_offsets_fall_back_to_did(tmp_path, store, fetch):
     assert store.scalar("SELECT reason FROM quarantine") == "missing author.did"
 
 
+def test_counts_through_parse_count(tmp_path, store, fetch):
+    # ioscope.ids.parse_count without thousands separators: 12.0 is the integer 12, "7" is 7; -1, true,
+    # "1,234" (a JSON API never groups digits) and 2**63 (beyond 64 bits) are not counts: NULL.
+    view = post_view(URI_1, DID_A, "a.example", "hi", "2024-02-01T10:00:00Z", "2024-02-01T10:00:00Z",
+                     likeCount=12.0, repostCount="7", replyCount=-1, quoteCount="1,234")
+    view["author"].update(followersCount=2**63, followsCount=True)
+    path = tmp_path / "posts.json"
+    path.write_text(json.dumps({"posts": [view]}))
+    assert ingest(store, [path], format="bluesky").files[0].n_stored == 1
+    p = fetch()[URI_1]
+    assert (p["like_count"], p["share_count"], p["reply_count"], p["quote_count"]) == (12, 7, None, None)
+    assert store.con.execute("SELECT followers, following FROM accounts").fetchall() == [(None, None)]
+
+
 _value = st.one_of(st.none(), st.booleans(), st.integers(-5, 300), st.text(max_size=12),
                    st.lists(st.integers(0, 50), max_size=2), st.dictionaries(st.text(max_size=4), st.integers(), max_size=2))
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import gzip
+import hashlib
 import io
 import json
+import re
 import tempfile
 from pathlib import Path
 
@@ -27,6 +29,7 @@ HEADER = ["news_id", "url", "publisher", "publish_date", "author", "title", "ima
           "political_bias", "country", "reliability"]
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("name, n, domain", [
     # Row counts of the ReCOVery files (csv module, quoted multi-line bodies), checked by reading them
     # with pandas (dtype=str): 144, 40 and 1 articles.
@@ -47,6 +50,7 @@ def test_recovery_article_csvs(tmp_path, shared_data, name, n, domain):
     assert store.scalar("SELECT count(*) FROM posts WHERE post_id LIKE 'http%'") == n
 
 
+@pytest.mark.shared
 def test_recovery_first_row_values(tmp_path, shared_data):
     store = Store(tmp_path / "s.duckdb")
     ingest(store, [shared_data / RECOVERY / "news-dataset_global_research.csv"])
@@ -59,6 +63,7 @@ def test_recovery_first_row_values(tmp_path, shared_data):
     assert store.scalar("SELECT display_name FROM accounts") == "Global Research"
 
 
+@pytest.mark.shared
 def test_tehran_times_jsonl_gz(tmp_path, shared_data):
     path = next((shared_data / "tehran-times-articles-2020h1").glob("*.jsonl.gz"))
     assert registry.detect(path).name == "tehran-times-jsonl"
@@ -106,9 +111,98 @@ def test_articles_csv_bad_rows(tmp_path, store, fetch):
     rep = ingest(store, [path]).files[0]
     assert (rep.n_read, rep.n_stored, rep.n_quarantined) == (4, 1, 3)
     assert fetch()["https://www.rt.com/news/1-a/"]["text"] == "T1\n\nline1\nline2, with comma"
-    reasons = store.query("SELECT reason FROM quarantine ORDER BY source_line")["reason"].tolist()
-    assert reasons[0].startswith("empty url") and reasons[1].startswith("row has 4 cells")
-    assert reasons[2].startswith("bad publish_date")
+    q = store.query("SELECT source_line, reason FROM quarantine ORDER BY source_line").values.tolist()
+    # Physical lines (header = 1): row 0 spans lines 2-3 (its body holds one newline), so the empty-url
+    # row is line 4, the short row line 5 and the bad date line 6.
+    assert [line for line, _ in q] == [4, 5, 6]
+    assert q[0][1].startswith("empty url") and q[1][1].startswith("4 fields, 11 expected")
+    assert q[2][1].startswith("bad publish_date")
+    assert store.scalar("SELECT source_line FROM posts") == 2
+
+
+# An article CSV written by hand, one physical line per source line, so that every record's starting line
+# can be counted on the page: header line 1; article a spans lines 2-4 (a body with a blank line inside
+# its quotes); b is line 5; line 6 is a blank line between records (skipped, but counted); c starts on
+# line 7 and ends on line 8 with one cell too many; d (empty url) spans lines 9-10; e is line 11.
+MULTILINE_CSV = (
+    "news_id,url,publisher,publish_date,author,title,image,body_text\n"
+    '0,https://rt.example/news/a,RT News,2020-05-23,[],Title A,,"First paragraph.\n'
+    "\n"
+    'Second paragraph."\n'
+    "1,https://rt.example/news/b,RT News,2020-05-23,[],Title B,,one-line body\n"
+    "\n"
+    '2,https://rt.example/news/c,RT News,2020-05-23,[],Title C,,"a ""quoted"" word\n'
+    'over two lines",extra cell\n'
+    '3,,RT News,2020-05-23,[],Title D,,"no url\n'
+    'here"\n'
+    "4,https://rt.example/news/e,RT News,2020-05-24,[],Title E,,last body\n"
+)
+
+
+def _check_multiline(store, fetch, rep):
+    # 5 records (the blank line is no record): a, b, e stored; c and d quarantined.
+    assert (rep.n_read, rep.n_stored, rep.n_quarantined) == (5, 3, 2)
+    lines = dict(store.query("SELECT post_id, source_line FROM posts").values.tolist())
+    assert lines == {"https://rt.example/news/a": 2, "https://rt.example/news/b": 5, "https://rt.example/news/e": 11}
+    q = store.query("SELECT source_line, reason FROM quarantine ORDER BY source_line").values.tolist()
+    assert [line for line, _ in q] == [7, 9]
+    assert q[0][1] == "9 fields, 8 expected (columns shifted or a quote missing)"
+    assert q[1][1].startswith("empty url")
+    # The quoted body keeps its blank line: title, blank line, body.
+    assert fetch()["https://rt.example/news/a"]["text"] == "Title A\n\nFirst paragraph.\n\nSecond paragraph."
+
+
+def test_articles_csv_source_line_is_the_physical_start_line(tmp_path, store, fetch):
+    path = tmp_path / "articles.csv"
+    path.write_text(MULTILINE_CSV, encoding="utf-8")
+    assert registry.detect(path).name == "articles-csv"
+    _check_multiline(store, fetch, ingest(store, [path]).files[0])
+
+
+def test_articles_csv_gzip(tmp_path, store, fetch):
+    # The same file gzip-compressed: detected through the decompressed header, the same lines.
+    path = tmp_path / "articles.csv.gz"
+    path.write_bytes(gzip.compress(MULTILINE_CSV.encode("utf-8")))
+    assert registry.detect(path).name == "articles-csv"
+    _check_multiline(store, fetch, ingest(store, [path]).files[0])
+
+
+def test_articles_csv_truncated_gzip(tmp_path, store, fetch):
+    # Three one-line articles (lines 2-4), then one whose body is 64,000 hex digits of SHA-256 chains
+    # (incompressible: about 32 KB compressed); the compressed file cut at half its size breaks inside
+    # that body, so the three articles load and the broken record is quarantined at its start, line 5.
+    body, block = "", b"seed"
+    while len(body) < 64_000:
+        block = hashlib.sha256(block).digest()
+        body += block.hex()
+    rows = "".join(f"{i},https://rt.example/news/{i},RT News,2020-05-23,[],T{i},,short body\n" for i in range(3))
+    text = "news_id,url,publisher,publish_date,author,title,image,body_text\n" + rows
+    text += f'3,https://rt.example/news/3,RT News,2020-05-23,[],T3,,"{body}"\n'
+    data = gzip.compress(text.encode("ascii"))
+    path = tmp_path / "cut.csv.gz"
+    path.write_bytes(data[: len(data) // 2])
+    rep = ingest(store, [path], format="articles-csv").files[0]
+    assert (rep.n_stored, rep.n_quarantined) == (3, 1)
+    assert sorted(store.query("SELECT source_line FROM posts")["source_line"]) == [2, 3, 4]
+    line, reason = store.query("SELECT source_line, reason FROM quarantine").values.tolist()[0]
+    assert line == 5 and reason.startswith("gzip stream damaged or truncated")
+
+
+@pytest.mark.shared
+def test_recovery_source_lines_match_the_file(tmp_path, shared_data):
+    # Each article's source_line is the line on which its record starts: the only line of the file that
+    # begins with "<news_id>,<its url>," (grep -n '^[0-9]*,https://www.rt.com/news/489596-' gives 27).
+    path = shared_data / RECOVERY / "news-dataset_rt_news.csv"
+    store = Store(tmp_path / "s.duckdb")
+    ingest(store, [path])
+    lines = path.read_text(encoding="utf-8-sig").split("\n")
+    got = dict(store.query("SELECT post_id, source_line FROM posts").values.tolist())
+    assert len(got) == 40
+    for url, line in got.items():
+        starts = [i + 1 for i, text in enumerate(lines) if re.match(r"[0-9]+," + re.escape(url) + ",", text)]
+        assert starts == [line], url
+    assert got["https://www.rt.com/usa/489598-us-aid-israel-senate-vote/"] == 2  # the first record
+    assert got["https://www.rt.com/news/489596-france-coronavirus-5g-postpone/"] == 27
 
 
 def test_html_article(tmp_path, store, fetch):

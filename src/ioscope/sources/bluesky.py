@@ -31,7 +31,10 @@ Mapping (:func:`item_to_record`):
   ref account = the did in that uri), else ``quote`` for an ``app.bsky.embed.record``/``recordWithMedia``
   embed of a post, else ``original``. Embedded post views (quoted post, reply parent and root) are context
   posts.
-* counts ``likeCount``, ``repostCount``, ``replyCount``, ``quoteCount``.
+* counts ``likeCount``, ``repostCount``, ``replyCount``, ``quoteCount`` (and the author's
+  ``followersCount``/``followsCount``) through :func:`ioscope.ids.parse_count` without thousands
+  separators (the API writes JSON integers; a string such as ``"1,234"`` is not one): a negative, a
+  fraction, a boolean or a value beyond 64 bits is NULL.
 
 Quarantined: a value that is not an object, a post without ``uri`` or without ``author.did``, a post
 with neither a readable ``createdAt`` nor ``indexedAt``; JSON and UTF-8 errors.
@@ -44,6 +47,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from ioscope.ids import parse_count
 from ioscope.sources._jsonfile import iter_records, sniff_head
 from ioscope.sources.base import Bad, Record, Source, SourceOptions
 from ioscope.sources.registry import register
@@ -181,8 +185,8 @@ def _add_post(p: Mapping, collected: bool, posts: list, accounts: list, depth: i
         "created_at": created, "text": text,
         "lang": normalize_lang(langs[0]) if isinstance(langs, list) and langs and isinstance(langs[0], str) else None,
         "urls": urls, "domains": link_domains(urls), "hashtags": hashtags, "mentions": mentions,
-        "like_count": _count(p.get("likeCount")), "share_count": _count(p.get("repostCount")),
-        "reply_count": _count(p.get("replyCount")), "quote_count": _count(p.get("quoteCount")),
+        "like_count": parse_count(p.get("likeCount")), "share_count": parse_count(p.get("repostCount")),
+        "reply_count": parse_count(p.get("replyCount")), "quote_count": parse_count(p.get("quoteCount")),
         "collected": collected,
     }
     parent = _str(_map(_map(record.get("reply")).get("parent")).get("uri"))
@@ -294,7 +298,7 @@ def _account(author: Mapping, did: str, seen_at) -> dict[str, Any]:
         "platform": PLATFORM, "account_id": did, "handle": _str(author.get("handle")),
         "display_name": nfc(_str(author.get("displayName")) or "") or None,
         "created_at": _parse(author.get("createdAt")),
-        "followers": _count(author.get("followersCount")), "following": _count(author.get("followsCount")),
+        "followers": parse_count(author.get("followersCount")), "following": parse_count(author.get("followsCount")),
         "description": _str(author.get("description")), "last_seen_at": seen_at,
     }
 
@@ -305,12 +309,6 @@ def _map(value: Any) -> Mapping:
 
 def _str(value: Any) -> str | None:
     return value.replace("\x00", "").strip() or None if isinstance(value, str) else None
-
-
-def _count(value: Any) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**63:
-        return value
-    return None
 
 
 @register

@@ -129,7 +129,7 @@ _URL_SPLIT = re.compile(r"[\s|]+|,\s*(?=https?://)", re.IGNORECASE)
 class CsvRecords:
     """The records of one CSV file, read with the stdlib ``csv`` module: the one CSV record reader of
     every CSV source (``csv``, ``crowdtangle``, ``crowdtangle-shares``, ``twitter-io-archive``,
-    ``twarc-csv``, ``twitter-v1-csv``, ``ira-csv``, ``coortweet``, ``qut-cnt``).
+    ``twarc-csv``, ``twitter-v1-csv``, ``ira-csv``, ``coortweet``, ``articles-csv``, ``qut-cnt``).
 
     Use as a context manager: ``with CsvRecords(source, path) as recs: recs.header; for item in recs``.
     ``delimiter``: ``","``, ``";"``, ``"\\t"``, or None (default) to take the one most frequent in the

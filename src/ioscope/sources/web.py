@@ -17,11 +17,15 @@ Formats:
   No URL in the page: post_id = ``sha256:<hex of the file>`` with ``post_id_synthesized``. Decoding as
   in case 26 (:mod:`ioscope.sources._encoding`).
 * ``articles-csv`` — article CSVs such as ReCOVery's (Zhou et al. 2020) ``news_id, url, publisher,
-  publish_date, author, title, image, body_text, ...``; all cells read as strings, BOM-safe
-  (``utf-8-sig``). ``news_id`` restarts at 0 in every file, so it is not the key. text = title, blank
-  line, body_text; display_name = ``publisher``; ``publish_date`` as in ``html-article`` (a bare date is
-  midnight in ``options.tz``, flag ``date_only``); empty: NULL with ``created_at_missing``. A row with
-  a different number of cells than the header, an empty ``url``, or an unreadable date is quarantined.
+  publish_date, author, title, image, body_text, ...``, plain or gzip-compressed (``.csv.gz``, detected
+  by the gzip magic bytes), read by :class:`ioscope.sources.generic_csv.CsvRecords` (comma-separated,
+  all cells strings, BOM-safe ``utf-8-sig``, quoted newlines kept, NUL bytes removed with flag
+  ``had_nul``); ``source_line`` is the physical line where the record starts (header = line 1, so a
+  body spanning several lines pushes the next article's line down). ``news_id`` restarts at 0 in every
+  file, so it is not the key. text = title, blank line, body_text; display_name = ``publisher``;
+  ``publish_date`` as in ``html-article`` (a bare date is midnight in ``options.tz``, flag
+  ``date_only``); empty: NULL with ``created_at_missing``. Quarantined: a record with another number of
+  fields than the header, invalid UTF-8, an empty ``url``, an unreadable date, a damaged gzip stream.
 * ``tehran-times-jsonl`` — the Tehran Times crawl (Kmahmoudi/Tehran-Times-Dataset) as JSON lines,
   optionally gzip: ``news_id, slug, title_from_slug, url, text, covid_related``. The files hold **no
   dates**. When a file ``id_date_anchors.csv`` (``news_id,approx_date,...``) lies beside the input, the
@@ -38,7 +42,6 @@ import bisect
 import csv
 import datetime as dt
 import hashlib
-import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,6 +51,7 @@ from ioscope.errors import SourceError
 from ioscope.sources._encoding import decode_markup
 from ioscope.sources._jsonfile import iter_records, sniff_head
 from ioscope.sources.base import Bad, Record, Source, SourceOptions
+from ioscope.sources.generic_csv import CsvRecords, raw_record, sniff_header
 from ioscope.sources.registry import register
 from ioscope.textnorm import extract_hashtags, nfc, normalize_lang
 from ioscope.timeparse import zone
@@ -170,72 +174,53 @@ REQUIRED_CSV = ("url", "publisher", "publish_date", "title", "body_text")
 
 @register
 class ArticlesCsv(Source):
-    """Article CSVs (ReCOVery layout: ``news_id,url,publisher,publish_date,author,title,...``)."""
+    """Article CSVs (ReCOVery layout: ``news_id,url,publisher,publish_date,author,title,...``), plain or
+    gzip-compressed; see the module docstring."""
 
     name = "articles-csv"
     platform = PLATFORM
     description = "News article CSVs (news_id,url,publisher,publish_date,author,title,image,body_text,...)"
 
     def sniff(self, path: Path, head: bytes) -> float:
-        """0.9 when the header line holds ``url``, ``publisher``, ``publish_date``, ``title`` and
-        ``body_text``; 0.0 otherwise."""
-        first = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("utf-8", "replace")
-        cols = {c.strip().strip('"').lower() for c in first.split(",")}
+        """0.9 when the header line (of the decompressed content for gzip) holds ``url``, ``publisher``,
+        ``publish_date``, ``title`` and ``body_text``; 0.0 otherwise."""
+        cols = {c.lower() for c in sniff_header(head)}
         return 0.9 if all(c in cols for c in REQUIRED_CSV) else 0.0
 
     def read(self, path: Path, options: SourceOptions) -> Iterator[Record | Bad]:
-        """Yield a Record or Bad per data row (``source_line`` = the row number, header excluded)."""
+        """Yield a Record or Bad per CSV record, read by :class:`~ioscope.sources.generic_csv.CsvRecords`
+        (``source_line`` = the physical line where the record starts, the header being line 1). Raises
+        SourceError for an empty file, an unreadable header or one without the required columns."""
         zone(options.tz)
-        csv.field_size_limit(1 << 30)
-        with self.open_binary(path) as fh:
-            stream = io.TextIOWrapper(fh, encoding="utf-8-sig", errors="surrogateescape", newline="")
-            reader = csv.reader(stream)
-            try:
-                header = [h.strip() for h in next(reader)]
-            except (StopIteration, csv.Error) as exc:
-                raise SourceError(path, f"cannot read the CSV header: {exc}") from None
+        with CsvRecords(self, path, ",") as records:
+            header = records.header
             missing = [c for c in REQUIRED_CSV if c not in header]
             if missing:
                 raise SourceError(path, f"not an article CSV: missing column(s) {', '.join(missing)}", 1)
-            n = 0
-            while True:
-                n += 1
-                try:
-                    row = next(reader)
-                except StopIteration:
-                    break
-                except csv.Error as exc:
-                    yield Bad(n, f"CSV error: {exc}")
+            for item in records:
+                if isinstance(item, Bad):
+                    yield item
                     continue
-                yield self._row(header, row, n, options.tz)
+                line, cells, had_nul = item
+                yield self._row(header, cells, line, had_nul, options.tz)
 
     @staticmethod
-    def _row(header: list[str], row: list[str], n: int, tz: str) -> Record | Bad:
-        raw = ",".join(row)
-        if len(row) != len(header):
-            return Bad(n, f"row has {len(row)} cells, the header has {len(header)}", _printable(raw))
-        if re.search("[\udc80-\udcff]", raw):
-            return Bad(n, "invalid UTF-8 bytes in the row", _printable(raw))
+    def _row(header: list[str], row: list[str], n: int, had_nul: bool, tz: str) -> Record | Bad:
         cells = dict(zip(header, row))
         url = cells["url"].strip()
         if not url:
-            return Bad(n, "empty url (the article's key)", raw)
+            return Bad(n, "empty url (the article's key)", raw_record(row))
         try:
             created, flags = parse_article_date(cells["publish_date"], tz)
         except ValueError:
-            return Bad(n, f"bad publish_date {cells['publish_date']!r}", raw)
+            return Bad(n, f"bad publish_date {cells['publish_date']!r}", raw_record(row))
         title, body = cells["title"].strip(), cells["body_text"].strip()
         text = "\n\n".join(t for t in (title, body) if t) or None
-        if "\x00" in (text or ""):
-            text = text.replace("\x00", "")
+        if had_nul:
             flags.append("had_nul")
         site = registered_domain(url)
         post = _article(url, site, created, text, flags)
         return Record(n, posts=[post], accounts=_site_account(site, cells["publisher"].strip(), created))
-
-
-def _printable(raw: str) -> str:
-    return raw.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 # -- tehran-times-jsonl ------------------------------------------------------------------------------

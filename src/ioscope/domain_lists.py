@@ -260,17 +260,7 @@ def import_domain_list(store: Store, path: str | Path, format: str, *, list_name
     df = df.assign(list_name=name, list_format=format, is_user=is_user,
                    source_file=str(Path(path).resolve()), imported_at=utcnow())[_COLUMNS]
     batch = pa.Table.from_pandas(df, schema=_ARROW, preserve_index=False)
-    con = store.con
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute("DELETE FROM domain_labels WHERE list_name = ?", [name])
-        con.register("_ioscope_labels", batch)
-        con.execute("INSERT INTO domain_labels SELECT * FROM _ioscope_labels")
-        con.unregister("_ioscope_labels")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+    store.replace_rows("domain_labels", batch, "list_name = ?", [name])
     return len(df)
 
 

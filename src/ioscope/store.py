@@ -298,6 +298,26 @@ class Store:
             except duckdb.Error:
                 pass
 
+    def replace_rows(self, table: str, rows: pd.DataFrame | pa.Table, where: str,
+                     params: Sequence[Any] = ()) -> int:
+        """In one transaction, delete the rows of ``table`` matching the SQL condition ``where``
+        (with ``params``) and insert ``rows``, whose columns must be ``table``'s, in its order. For
+        tables that an import replaces as a whole slice (a domain list by name, claim matches by
+        model). Returns the rows inserted. Raises StoreError on a read-only store; a failure rolls
+        back, leaving the old slice in place."""
+        self._require_writable()
+        batch = rows if isinstance(rows, pa.Table) else pa.Table.from_pandas(rows, preserve_index=False)
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute(f"DELETE FROM {table} WHERE {where}", list(params))
+            if batch.num_rows:
+                self.con.from_arrow(batch).insert_into(table)
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        return batch.num_rows
+
     # -- analysis results ----------------------------------------------------------------------------
 
     def save_result_table(self, name: str, frame: pd.DataFrame) -> None:

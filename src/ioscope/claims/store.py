@@ -180,12 +180,9 @@ def _import_file(store: Store, path: Path, layout: str | None, mapping: dict[str
 def _stage(store: Store, rows: list[ClaimRow]) -> None:
     if not rows:
         return
-    batch = pa.Table.from_pylist(rows, schema=_CLAIM_ARROW)
-    store.con.register("_ioscope_claims", batch)
-    try:
-        store.con.execute("INSERT INTO stg_claims SELECT * FROM _ioscope_claims")
-    finally:
-        store.con.unregister("_ioscope_claims")
+    # from_arrow, not register: DuckDB keeps registered objects alive until the file's transaction
+    # ends, so every batch would stay in memory (see Store.stage).
+    store.con.from_arrow(pa.Table.from_pylist(rows, schema=_CLAIM_ARROW)).insert_into("stg_claims")
     rows.clear()
 
 
@@ -197,15 +194,5 @@ def replace_matches(store: Store, matches: pd.DataFrame, model: str) -> int:
         return 0
     ensure_tables(store)
     df = matches.assign(model=model, matched_at=utcnow())[list(MATCH_COLUMNS)]
-    con = store.con
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute("DELETE FROM claim_matches WHERE model = ?", [model])
-        con.register("_ioscope_matches", df)
-        con.execute(f"INSERT INTO claim_matches SELECT {', '.join(MATCH_COLUMNS)} FROM _ioscope_matches")
-        con.unregister("_ioscope_matches")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+    store.replace_rows("claim_matches", df, "model = ?", [model])
     return len(df)

@@ -73,3 +73,9 @@ class StoreLike(Protocol):
 
     def counts(self) -> dict[str, int]:
         """Row counts of the canonical tables (see :meth:`ioscope.store.Store.counts`)."""
+
+    def save_result_table(self, name: str, frame: pd.DataFrame) -> None:
+        """Keep an analysis result table as ``name`` (replacing it)."""
+
+    def replace_rows(self, table: str, rows: Any, where: str, params: Sequence[Any] = ()) -> int:
+        """Replace the rows of ``table`` matching ``where`` with ``rows``; returns rows inserted."""

@@ -616,6 +616,20 @@ class SparkStore:
     scalar = Store.scalar
     counts = Store.counts
 
+    def replace_rows(self, table: str, rows: pd.DataFrame | pa.Table, where: str,
+                     params: Sequence[Any] = ()) -> int:
+        """Delete the rows of the driver table ``table`` matching ``where`` (with ``params``) and
+        insert ``rows`` (its columns, in order), as :meth:`ioscope.store.Store.replace_rows` does in
+        a DuckDB store. Returns the rows inserted."""
+        frame = rows.to_pandas() if isinstance(rows, pa.Table) else rows
+        self.con.execute(f"DELETE FROM {table} WHERE {where}", list(params))
+        self.con.register("_ioscope_rows", frame)
+        try:
+            self.con.execute(f"INSERT INTO {table} SELECT * FROM _ioscope_rows")
+        finally:
+            self.con.unregister("_ioscope_rows")
+        return len(frame)
+
     def save_result_table(self, name: str, frame: pd.DataFrame) -> None:
         """Keep an analysis result table as the driver table ``name`` (replacing it), as
         :meth:`ioscope.store.Store.save_result_table` does in a DuckDB store; later analyses read it

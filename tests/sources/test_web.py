@@ -262,3 +262,19 @@ def test_options_tz_for_bare_dates(tmp_path, store, fetch):
     # 10:00 in Tehran (+04:30, Iranian summer time until 2022) = 05:30Z; no zone written: flagged with the zone used.
     assert p["created_at"] == dt.datetime(2020, 5, 23, 5, 30, tzinfo=UTC)
     assert list(p["flags"]) == ["assumed_tz:Asia/Tehran"]
+
+
+def test_articles_csv_header_in_any_case(tmp_path, store, fetch):
+    # Detection matches the required columns in any case (a spreadsheet may write "URL", "Title");
+    # reading must accept what detection accepted: one article stored under its URL.
+    header = [c.upper() if c in ("url", "title") else c.title() for c in HEADER]
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(header)
+    w.writerow(["0", "https://www.rt.com/news/9-z/", "RT News", "2020-05-23", "", "T9", "", "body",
+                "", "", "0"])
+    path = tmp_path / "upper.csv"
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    rep = ingest(store, [path]).files[0]
+    assert (rep.format, rep.n_stored) == ("articles-csv", 1)
+    assert fetch()["https://www.rt.com/news/9-z/"]["text"] == "T9\n\nbody"

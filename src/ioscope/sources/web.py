@@ -193,7 +193,7 @@ class ArticlesCsv(Source):
         SourceError for an empty file, an unreadable header or one without the required columns."""
         zone(options.tz)
         with CsvRecords(self, path, ",") as records:
-            header = records.header
+            header = [c.strip().lower() for c in records.header]  # as sniff matches: any case
             missing = [c for c in REQUIRED_CSV if c not in header]
             if missing:
                 raise SourceError(path, f"not an article CSV: missing column(s) {', '.join(missing)}", 1)

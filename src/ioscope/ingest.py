@@ -295,3 +295,16 @@ def _add_record(item: Record, sha: str, batch: _Batch) -> None:
         batch.add_post(post)
     for account in item.accounts:
         batch.add_account(account)
+
+
+def ingest_rows(report: IngestReport | None) -> list[dict]:
+    """The per-file table of an ingest (file, format, read, stored, duplicate, context, quarantined,
+    seconds) as dicts, for the report and the terminal."""
+    if report is None:
+        return []
+    return [
+        {"file": str(f.path), "format": f.format, "read": f.n_read, "stored": f.n_stored,
+         "duplicate": f.n_duplicate, "context": f.n_context, "quarantined": f.n_quarantined,
+         "seconds": round(f.seconds, 2)}
+        for f in report.files
+    ]

@@ -18,7 +18,7 @@ from ioscope.actors import read_actors_csv
 from ioscope.analyses import default_analyses
 from ioscope.analyses.base import Analysis, Result
 from ioscope.errors import ConfigError
-from ioscope.ingest import IngestReport, ProgressFn, ingest
+from ioscope.ingest import IngestReport, ProgressFn, ingest, ingest_rows  # noqa: F401  (re-exported)
 from ioscope.outputs import write_outputs
 from ioscope.sources.base import SourceOptions
 from ioscope.store import Store
@@ -68,19 +68,6 @@ def store_summary(store: Store) -> dict:
         "SELECT min(created_at), max(created_at) FROM posts WHERE collected"
     ).fetchall()[0]
     return dict(counts, first_post_at=first, last_post_at=last, db=str(store.path))
-
-
-def ingest_rows(report: IngestReport | None) -> list[dict]:
-    """The per-file table of an ingest (file, format, read, stored, duplicate, context, quarantined,
-    seconds) as dicts, for the report and the terminal."""
-    if report is None:
-        return []
-    return [
-        {"file": str(f.path), "format": f.format, "read": f.n_read, "stored": f.n_stored,
-         "duplicate": f.n_duplicate, "context": f.n_context, "quarantined": f.n_quarantined,
-         "seconds": round(f.seconds, 2)}
-        for f in report.files
-    ]
 
 
 def analyze(

@@ -115,7 +115,7 @@ def print_ingest(rows: list[dict], counts: dict, seconds: float) -> None:
 
 def finish(outcome, started: float) -> None:
     """Print what an analyze/report/demo run did: ingest table, headline numbers, report path."""
-    from ioscope.pipeline import ingest_rows
+    from ioscope.ingest import ingest_rows
 
     if outcome.ingest is not None:
         print_ingest(ingest_rows(outcome.ingest), outcome.counts, time.perf_counter() - started)

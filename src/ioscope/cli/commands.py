@@ -36,7 +36,7 @@ def ingest(
     """Ingest FILES into the store (idempotent: re-ingesting adds nothing)."""
     from ioscope.actors import read_actors_csv
     from ioscope.ingest import ingest as run_ingest
-    from ioscope.pipeline import ingest_rows
+    from ioscope.ingest import ingest_rows
     from ioscope.store import Store
 
     started = time.perf_counter()

@@ -25,7 +25,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binom
 
 from ioscope.analyses.amplification.sql import _BASE
 from ioscope.store import Store
@@ -82,6 +81,8 @@ def baseline_table(store: Store, params: dict[str, Any], grouping: str, *, refer
     untracked_amps = sum(n for (a, b), n in n_ab.items() if a == UNTRACKED and b != UNTRACKED)
     if reference == "auto":
         reference = "untracked" if untracked_amps >= min_reference_amplifications else "others"
+    from scipy.stats import binom  # lazy: scipy.stats costs seconds to import
+
     rows = []
     for b in targets:
         ref = [UNTRACKED] if reference == "untracked" else [g for g in sources if g != b]

@@ -19,7 +19,6 @@ import re
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from scipy.optimize import linear_sum_assignment
 
 from ioscope.store import Store
 
@@ -64,6 +63,8 @@ def match_ids(centroids: np.ndarray, prev_ids: list[str], prev_centroids: np.nda
     ids: list[str | None] = [None] * k
     cos = np.full(k, np.nan, dtype=np.float32)
     if k and prev_ids and prev_centroids.shape[1] == centroids.shape[1]:
+        from scipy.optimize import linear_sum_assignment  # lazy: keeps `import ioscope.analyses` cheap
+
         sim = centroids @ prev_centroids.T
         rows, cols = linear_sum_assignment(-sim)
         for r, c in zip(rows, cols, strict=True):

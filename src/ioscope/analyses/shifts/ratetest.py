@@ -23,7 +23,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 
 @dataclass(frozen=True)
@@ -85,6 +84,8 @@ def _exact(y: np.ndarray, after: np.ndarray) -> RateTest:
     rr = ((n_a + 0.5) / d_a) / ((n_b + 0.5) / d_b)
     if total == 0:
         return RateTest(_NAN, _NAN, _NAN, 1.0, 1.0, 1.0, _NAN, "no posts in the window")
+    from scipy import stats  # lazy: importing the analyses stays cheap for `ioscope ingest`
+
     p2 = float(stats.binomtest(int(n_a), total, share).pvalue)
     p_down = float(stats.binom.cdf(int(n_a), total, share))
     p_up = float(stats.binom.sf(int(n_a) - 1, total, share))
@@ -124,6 +125,8 @@ def rate_ratio_test(counts: np.ndarray, after: np.ndarray, weekday: np.ndarray |
     phi = max(1.0, float(np.sum((y - mu) ** 2 / mu)) / dof) if dof > 0 else 1.0
     se = math.sqrt(phi * cov[1, 1])
     t = beta[1] / se
+    from scipy import stats
+
     q = stats.t.ppf(0.975, dof)
     return RateTest(
         rate_ratio=math.exp(beta[1]), ci_low=math.exp(beta[1] - q * se),
@@ -138,6 +141,8 @@ def share_test(covert_before: int, overt_before: int, covert_after: int, overt_a
     """Fisher's exact test that the covert share rose: returns (odds_ratio, one-sided p-value).
     The odds ratio is (covert_after * overt_before) / (overt_after * covert_before), with 0.5 added to
     every cell when one is 0 (Haldane)."""
+    from scipy import stats
+
     table = [[covert_after, overt_after], [covert_before, overt_before]]
     p = float(stats.fisher_exact(table, alternative="greater").pvalue)
     cells = [covert_after, overt_after, covert_before, overt_before]

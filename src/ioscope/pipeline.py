@@ -9,6 +9,8 @@ This is what ``ioscope analyze`` and ``ioscope demo`` call; notebooks can call i
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -25,6 +27,10 @@ from ioscope.store import Store
 
 if TYPE_CHECKING:
     from ioscope.engines.base import StoreLike
+
+log = logging.getLogger(__name__)
+"""Progress of the main job (``<analysis>: running`` / ``<analysis>: done in N s``, level INFO); the
+command line prints it, a notebook can show it with ``logging.basicConfig(level=logging.INFO)``."""
 
 
 @dataclass
@@ -47,7 +53,10 @@ def run_analyses(store: StoreLike, analyses: Sequence[Analysis] | None = None) -
     its lifetime)."""
     results = []
     for analysis in analyses if analyses is not None else default_analyses():
+        log.info("%s: running", analysis.name)
+        started = time.perf_counter()
         result = analysis.run(store)
+        log.info("%s: done in %.1f s", analysis.name, time.perf_counter() - started)
         if not store.read_only:
             save_results(store, result)
         results.append(result)

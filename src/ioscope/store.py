@@ -141,6 +141,15 @@ class Store:
         row = _first(self.con.execute(sql, params or []))
         return row[0] if row else None
 
+    def flagged(self, flag: str, files: Iterable[str | Path] | None = None) -> int:
+        """Number of posts carrying the data-quality ``flag`` (e.g. ``post_id_lost_precision``; see
+        docs/sources.md), among those read from ``files`` (paths, compared resolved) or all posts."""
+        if files is None:
+            return self.scalar("SELECT count(*) FROM posts WHERE list_contains(flags, ?)", [flag])
+        paths = [str(Path(f).resolve()) for f in files]
+        return self.scalar("SELECT count(*) FROM posts WHERE list_contains(flags, ?) "
+                           "AND list_contains(?, source_file)", [flag, paths])
+
     def counts(self) -> dict[str, int]:
         """Row counts: posts, collected_posts, context_posts, accounts, actors, quarantined, files."""
         q = self.scalar

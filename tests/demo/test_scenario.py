@@ -353,3 +353,10 @@ def test_full_scale_size(tmp_path: Path) -> None:
 def test_bad_scale_is_rejected(tmp_path: Path, scale: float) -> None:
     with pytest.raises(ValueError):
         generate(tmp_path, scale=scale)
+
+
+def test_readme_cascade_example_names_the_spokesperson_post(truth: dict) -> None:
+    # The README tells a new user to run `ioscope cascade <id>` on the demo store: that id must be
+    # the default demo's spokesperson post (the same at every scale for the default seed).
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert f"ioscope cascade {truth['spokesperson_cascade']['post_id']} --db demo-out/" in readme

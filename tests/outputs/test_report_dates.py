@@ -16,7 +16,9 @@ def _report(tmp_path) -> str:
     # a tactic_shift-like table: one local time, one date, one number, one text column
     df = pd.DataFrame({
         "topic": ["origin"],
-        "at": [pd.Timestamp("2020-03-26")],
+        "at": [pd.Timestamp("2020-03-26 14:05:09")],
+        "month": [pd.Timestamp("2020-03-01", tz="UTC")],
+        "share": [0.0016],
         "event_date": [dt.date(2020, 3, 26)],
         "overt_rate_ratio": [0.58],
     })
@@ -33,8 +35,12 @@ def test_date_class_does_not_wrap(tmp_path):
 
 def test_date_cells_carry_the_class(tmp_path):
     html = _report(tmp_path)
-    # report times print as "YYYY-MM-DD HH:MM:SS" (naive = UTC), dates as ISO dates
-    assert '<td class="date">2020-03-26 00:00:00</td>' in html
+    # report times print as "YYYY-MM-DD HH:MM:SS" (naive = UTC), dates and midnight buckets (a
+    # month) as ISO dates
+    assert '<td class="date">2020-03-26 14:05:09</td>' in html
     assert '<td class="date">2020-03-26</td>' in html
+    assert '<td class="date">2020-03-01</td>' in html
+    # a small share keeps two significant digits instead of rounding to 0
+    assert '<td class="num">0.0016</td>' in html
     # numbers and text keep their own classes
     assert '<td class="num">0.58</td>' in html and "<td>origin</td>" in html

@@ -35,3 +35,11 @@ def test_invalid_byte_inside_an_element_names_the_byte():
 def test_raw_json_falls_back_to_repr():
     assert raw_json({"a": [1, "é"]}) == '{"a":[1,"é"]}'
     assert raw_json({1: {2}}) == "{1: {2}}"  # integer keys and sets are not JSON
+
+
+def test_reason_names_the_column_once():
+    # json's message "Unterminated string starting at" already ends in "at": the reason must not
+    # read "starting at at column 7". The string opens at the 7th character of {"a": "xyz.
+    from ioscope.sources._jsonfile import decode_value
+
+    assert decode_value(b'{"a": "xyz', 3).reason == "invalid JSON: Unterminated string starting at column 7"

@@ -7,6 +7,8 @@ Any ioscope error prints one line (``error: file:line: reason``) and exits with 
 
 from __future__ import annotations
 
+import logging
+
 import typer
 
 from ioscope.cli import commands  # noqa: F401, I001  (register the commands, in help order)
@@ -21,6 +23,7 @@ def main() -> None:
     """Entry point of the ``ioscope`` script: run the app; an ioscope error prints one line and exits
     1; a usage error (unknown option, missing argument) prints click's usage message and exits 2;
     Ctrl-C exits 130 after saying that the file being ingested was rolled back."""
+    _show_progress()
     try:
         code = app(standalone_mode=False)
         if code == 130:  # typer turns Ctrl-C into Exit(130) and, outside standalone mode, returns it
@@ -44,7 +47,22 @@ def main() -> None:
         raise
 
 
+class _ProgressHandler(logging.Handler):
+    """Prints the pipeline's progress lines (``narratives: running``) on stderr, escaped."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        err_console.print(f"  [dim]{safe(record.getMessage())}[/]")
+
+
+def _show_progress() -> None:
+    logger = logging.getLogger("ioscope.pipeline")
+    if not any(isinstance(h, _ProgressHandler) for h in logger.handlers):
+        logger.addHandler(_ProgressHandler(logging.INFO))
+        logger.setLevel(logging.INFO)
+
+
 def _interrupted() -> None:
-    err_console.print("[bold red]interrupted[/]: files already reported were stored; the file being "
-                      "ingested was rolled back (run the same command again to finish)")
+    err_console.print("[bold red]interrupted[/]: files ingested before this one are stored; the file "
+                      "being ingested was rolled back (run the same command again to finish: "
+                      "nothing is stored twice)")
     raise SystemExit(130) from None

@@ -25,12 +25,12 @@ app = typer.Typer(
 console = Console(highlight=False, width=None if Console().is_terminal else 120)
 err_console = Console(stderr=True, highlight=False)
 
-DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB store file [env IOSCOPE_DB].",
+DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB store file (env IOSCOPE_DB).",
                                      envvar="IOSCOPE_DB")]
 FormatOpt = Annotated[Optional[str], typer.Option("--format", "-f",
                                                   help="Input format (default: detected per file); "
                                                        "see `ioscope formats`.")]
-TzOpt = Annotated[str, typer.Option("--tz", help="Zone for naive timestamps in the input [env IOSCOPE_TZ].",
+TzOpt = Annotated[str, typer.Option("--tz", help="Zone for naive timestamps in the input (env IOSCOPE_TZ).",
                                     envvar="IOSCOPE_TZ")]
 MapOpt = Annotated[Optional[list[str]], typer.Option(
     "--map", help="Column mapping for the generic CSV reader: canonical=column (repeatable).")]
@@ -40,7 +40,7 @@ ActorsOpt = Annotated[Optional[Path], typer.Option("--actors", help="Actor regis
                                                                     "store's registry).")]
 ModelOpt = Annotated[str, typer.Option("--model", help="Embedding model of the narratives and claims "
                                       "analyses: e5-small (multilingual, offline), tfidf (fast, "
-                                      "language-blind), st:PATH [env IOSCOPE_MODEL].",
+                                      "language-blind), st:PATH (env IOSCOPE_MODEL).",
                                       envvar="IOSCOPE_MODEL")]
 
 
@@ -52,7 +52,7 @@ def embedding_params(model: str) -> dict[str, dict[str, str]]:
 
 
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Output folder for report.html, tables/, "
-                                                          "graphs/ [env IOSCOPE_OUT].",
+                                                          "graphs/ (env IOSCOPE_OUT).",
                                       envvar="IOSCOPE_OUT")]
 
 
@@ -117,8 +117,9 @@ def finish(outcome, started: float) -> None:
     """Print what an analyze/report/demo run did: ingest table, headline numbers, report path."""
     from ioscope.ingest import ingest_rows
 
-    if outcome.ingest is not None:
-        print_ingest(ingest_rows(outcome.ingest), outcome.counts, time.perf_counter() - started)
+    if outcome.ingest is not None:  # the ingest's own time, not the whole job's
+        print_ingest(ingest_rows(outcome.ingest), outcome.counts,
+                     sum(f.seconds for f in outcome.ingest.files))
     for res in outcome.results:
         headline = ", ".join(f"{k}={safe(v, max_len=40)}" for k, v in list(res.summary.items())[:4])
         console.print(f"  {res.name}: {headline}")

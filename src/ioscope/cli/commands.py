@@ -47,11 +47,16 @@ def ingest(
         if actor_rows is not None:
             store.set_actors(actor_rows)
         counts = store.counts()
+        lost = store.flagged("post_id_lost_precision", [f.path for f in report.files])
         if to_parquet is not None:
             from ioscope.engines import write_parquet
 
             write_parquet(store, to_parquet, overwrite=True)
     print_ingest(ingest_rows(report), counts, time.perf_counter() - started)
+    if lost:
+        console.print(f"  [bold yellow]warning[/]: {lost:,} posts have IDs that lost precision upstream "
+                      "(e.g. saved by a spreadsheet as 1.2E+18): flagged post_id_lost_precision, never "
+                      "used to join or deduplicate (docs/sources.md)")
     if to_parquet is not None:
         console.print(f"Parquet dataset: {safe(to_parquet)}")
 

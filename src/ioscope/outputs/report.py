@@ -164,7 +164,7 @@ def _section(result: Result, max_rows: int) -> Markup:
     context = {
         "name": result.name,
         "title": _title(result.name),
-        "summary": [(k.replace("_", " "), _plain(v)) for k, v in result.summary.items()],
+        "summary": [(_summary_label(k), _plain(v)) for k, v in result.summary.items()],
         "notes": result.notes,
         "params": [(k, _plain(v)) for k, v in result.params.items()],
         "tables": tables,
@@ -236,6 +236,14 @@ def _is_null(v: Any) -> bool:
     return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v))
 
 
+def _summary_label(key: str) -> str:
+    """A summary key as a label: words, with a unit suffix in brackets (``windows_s`` -> "windows (s)")."""
+    for suffix, unit in (("_s", "s"), ("_pct", "%"), ("_mib", "MiB")):
+        if key.endswith(suffix):
+            return f"{key[: -len(suffix)].replace('_', ' ')} ({unit})"
+    return key.replace("_", " ")
+
+
 def _text(v: Any, col: str = "") -> str:
     """Plain text of one value (NULL -> "", lists joined, times in UTC, ``*_s`` as durations)."""
     if isinstance(v, (list, tuple, np.ndarray)):
@@ -245,6 +253,8 @@ def _text(v: Any, col: str = "") -> str:
     if isinstance(v, (pd.Timestamp, dt.datetime)):
         ts = pd.Timestamp(v)
         ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+        if ts == ts.normalize():  # a day, week or month bucket: the date says it all
+            return ts.strftime("%Y-%m-%d")
         return ts.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(v, dt.date):
         return v.isoformat()
@@ -255,6 +265,8 @@ def _text(v: Any, col: str = "") -> str:
     if isinstance(v, (int, np.integer)):
         return f"{int(v):,}"
     if isinstance(v, (float, np.floating)):
+        if 0 < abs(v) < 0.01:  # a small share is not 0: two significant digits (0.0016)
+            return np.format_float_positional(float(v), precision=2, unique=True, fractional=False, trim="-")
         return f"{float(v):,.2f}".rstrip("0").rstrip(".")
     return str(v)
 

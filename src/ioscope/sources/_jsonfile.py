@@ -94,7 +94,8 @@ def decode_value(raw: bytes, line: int) -> Any | Bad:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno} column {exc.colno}" if "\n" in text else f"column {exc.colno}"
-        return Bad(line, f"invalid JSON: {exc.msg} at {where}", text)
+        msg = exc.msg.removesuffix(" at")  # "Unterminated string starting at" + " at column N"
+        return Bad(line, f"invalid JSON: {msg} at {where}", text)
     except (ValueError, RecursionError) as exc:  # a number of over 4,300 digits; nesting too deep
         return Bad(line, f"invalid JSON: {exc}", text[:100_000])
     try:
@@ -212,7 +213,7 @@ def _salvage_array(body: bytes, expand: Expand | None) -> Iterator[Any | Bad]:
         try:
             value, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
-            yield Bad(0, f"invalid JSON in array element: {exc.msg} (at character {exc.pos}); "
+            yield Bad(0, f"invalid JSON in array element: {exc.msg.removesuffix(' at')} (at character {exc.pos}); "
                          "the rest of the array cannot be split", _printable(text[pos:pos + 100_000]))
             return
         start, pos = pos, end

@@ -305,6 +305,7 @@ class Run:
     precision: float | None = None
     recall: float | None = None
     cascade: float | None = None
+    ordinary: tuple[int, int] | None = None
     detail: dict = field(default_factory=dict)
 
 
@@ -370,16 +371,30 @@ def _components(edges: list[tuple[str, str]]) -> list[list[str]]:
 
 # -- the trials (run in child processes) -------------------------------------------------------------
 
-def trial_ioscope(db: str, behaviours: str, out: str) -> None:
-    """Child: ioscope's coordination analysis with default parameters; writes clusters to ``out``."""
+def trial_ioscope(db: str, behaviours: str, out: str, null: str = "shuffle",
+                  correction: str = "bonferroni") -> None:
+    """Child: ioscope's coordination analysis with default parameters (null model ``null``, multiple
+    testing ``correction``); writes clusters and edges to ``out``."""
     from ioscope.analyses.coordination import Coordination
     from ioscope.store import Store
 
     with Store(db, read_only=True) as store:
-        r = Coordination(behaviours=tuple(behaviours.split(","))).run(store)
+        r = Coordination(behaviours=tuple(behaviours.split(",")), null=null,
+                         correction=correction).run(store)
     cm = r.tables["cluster_members"]
     clusters = [list(g["account_id"]) for _, g in cm.groupby("cluster_id")]
-    Path(out).write_text(json.dumps({"clusters": clusters, "n_edges": len(r.tables["edges"])}))
+    e = r.tables["edges"]
+    Path(out).write_text(json.dumps({"clusters": clusters, "n_edges": len(e),
+                                     "edges": list(zip(e["account_a"], e["account_b"], strict=True))}))
+
+
+def ordinary(result: dict, truth: dict) -> tuple[int, int]:
+    """(edges between two ordinary accounts, clusters without any planted account): false positives,
+    since the organic background has no coordination by construction."""
+    planted = {a for k in ("reposters", "linkers", "texters") for g in truth[k] for a in g}
+    n_e = sum(1 for a, b in result.get("edges", []) if a not in planted and b not in planted)
+    n_c = sum(1 for c in result["clusters"] if not set(c) & planted)
+    return n_e, n_c
 
 
 def trial_cz(csv_path: str, work: str, out: str) -> None:
@@ -467,6 +482,8 @@ def bench_size(n: int, work: Path, args: argparse.Namespace) -> list[Run]:
     def report(r: Run) -> None:
         runs.append(r)
         extra = f" P={r.precision:.2f} R={r.recall:.2f}" if r.recall is not None else ""
+        if r.ordinary is not None:
+            extra += f" ordinary edges={r.ordinary[0]} clusters={r.ordinary[1]}"
         state = "timeout" if r.timed_out else f"rc={r.rc}"
         print(f"  {r.tool:<13} {r.behaviour:<17} {r.seconds:8.1f} s {r.peak_mib:7.0f} MiB {state}{extra}",
               flush=True)
@@ -474,21 +491,24 @@ def bench_size(n: int, work: Path, args: argparse.Namespace) -> list[Run]:
     # ioscope
     db = work / f"ioscope_{n}.duckdb"
     if not args.only_peers:
-        db.unlink(missing_ok=True)
-        s, m, rc, to = measure([str(BIN / "ioscope"), "ingest", str(data), "--db", str(db), "--format",
-                                "twitter-v1"], work / f"ioscope_ingest_{n}.log", None)
-        report(Run("ioscope", "ingest", npost, s, m, rc, to))
+        if not (args.reuse_db and db.exists()):
+            db.unlink(missing_ok=True)
+            s, m, rc, to = measure([str(BIN / "ioscope"), "ingest", str(data), "--db", str(db),
+                                    "--format", "twitter-v1"], work / f"ioscope_ingest_{n}.log", None)
+            report(Run("ioscope", "ingest", npost, s, m, rc, to))
         for beh in (*BEHAVIOURS, "fused"):
             if args.behaviours and beh not in args.behaviours:
                 continue
             out = work / f"ioscope_{n}_{beh}.json"
             which = ",".join(BEHAVIOURS) if beh == "fused" else beh
-            s, m, rc, to = measure(_self("--_trial", "ioscope", str(db), which, str(out)),
+            s, m, rc, to = measure(_self("--_trial", "ioscope", str(db), which, str(out), args.null,
+                                         args.correction),
                                    work / f"ioscope_{n}_{beh}.log", None)
             r = Run("ioscope", beh, npost, s, m, rc, to)
             if rc == 0:
-                r.precision, r.recall, r.cascade, r.detail = _score(
-                    json.loads(out.read_text())["clusters"], truth, TARGET[beh])
+                res = json.loads(out.read_text())
+                r.precision, r.recall, r.cascade, r.detail = _score(res["clusters"], truth, TARGET[beh])
+                r.ordinary = ordinary(res, truth)
             report(r)
     # coordination-network-toolkit
     exe = shutil.which("compute_networks", path=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
@@ -574,6 +594,11 @@ def main(argv: list[str] | None = None) -> int:
                                                                    "near_text fused")
     ap.add_argument("--no-toolkit", action="store_true")
     ap.add_argument("--no-cz", action="store_true")
+    ap.add_argument("--null", default="shuffle", help="ioscope's null model (shuffle, relabel, object)")
+    ap.add_argument("--correction", default="bonferroni",
+                    help="ioscope's multiple-testing correction for relabel/object (bonferroni, fdr, none)")
+    ap.add_argument("--reuse-db", action="store_true", help="reuse ioscope's store from an earlier run "
+                                                            "in --keep (no ingest)")
     ap.add_argument("--only-peers", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--_trial", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)

@@ -148,13 +148,14 @@ def test_tfidf_cosine_by_hand(make_store):
 
 
 def test_p_value_is_one_when_timing_cannot_tell(make_store):
-    # A and B each act only inside one 10-second stretch: every shuffle of their own times keeps all
+    # The time-shuffle null (null="shuffle", the default). A and B each act only inside one
+    # 10-second stretch: every shuffle of their own times keeps all
     # three co-actions, so every replicate reaches the observed count: p = (1 + 99) / (1 + 99) = 1.
     rows = []
     for k in range(3):
         rows += [post(f"a{k}", "A", k, kind="repost", ref=f"O{k}"),
                  post(f"b{k}", "B", k + 2, kind="repost", ref=f"O{k}")]
-    kw = dict(PLAIN, p_value=0.01, min_cosine=None, strong_cosine=None)
+    kw = dict(PLAIN, p_value=0.01, min_cosine=None, strong_cosine=None, null="shuffle")
     r = Coordination(behaviours=("co_repost",), window_s=60, **kw).run(make_store(rows))
     assert r.tables["edges"].empty  # not significant and no cosine route
     r = Coordination(behaviours=("co_repost",), window_s=60, **dict(kw, strong_cosine=0.8)).run(make_store(rows, name="t"))
@@ -164,7 +165,8 @@ def test_p_value_is_one_when_timing_cannot_tell(make_store):
 
 
 def test_p_values_small_for_repeated_co_timing_and_reproducible(make_store):
-    # A and B co-repost 8 objects, 3 s apart, on 8 different days; each also reposts 8 other objects
+    # The time-shuffle null (null="shuffle", the default). A and B co-repost 8 objects, 3 s apart,
+    # on 8 different days; each also reposts 8 other objects
     # alone on other days. Shuffling each account's times almost never lines them up 8 times.
     rows = []
     for k in range(8):
@@ -175,8 +177,8 @@ def test_p_values_small_for_repeated_co_timing_and_reproducible(make_store):
                  post(f"z{k}", "C", 86400 * k + 40010, kind="repost", ref=f"P{k}"),
                  post(f"w{k}", "C", 86400 * k + 60020, kind="repost", ref=f"Q{k}")]
     s = make_store(rows)
-    a = Coordination(behaviours=("co_repost",), window_s=60, min_coactions=2).run(s)
-    b = Coordination(behaviours=("co_repost",), window_s=60, min_coactions=2).run(s)
+    a = Coordination(behaviours=("co_repost",), window_s=60, min_coactions=2, null="shuffle").run(s)
+    b = Coordination(behaviours=("co_repost",), window_s=60, min_coactions=2, null="shuffle").run(s)
     ea = a.tables["edges"].set_index(["account_a", "account_b"])
     assert ea.loc[("A", "B"), "p_value"] == 0.01  # no replicate reached 8 co-actions
     assert a.tables["edges"].equals(b.tables["edges"])

@@ -13,6 +13,7 @@ reference below). At 600 s the default analysis keeps 2 edges; at a day 14; a we
 from __future__ import annotations
 
 import json
+import math
 import re
 
 import pandas as pd
@@ -135,3 +136,40 @@ def test_clusters_follow_countries(dipromats):
     assert sorted(members["c"].unique()) == ["CN", "EU", "RU", "US"]
     e = r.tables["edges"]
     assert (e["account_a"].map(country) == e["account_b"].map(country)).all()  # 14 of 14 edges
+
+
+def test_relabel_null_misses_small_official_pairs(dipromats):
+    # The object-timing null (null="relabel", an option; docs/analyses/coordination.md) on the same
+    # layer, raw p-values (correction="none", p_value=1.0, no cosine route) to see the numbers.
+    # Measured: N = 51 accounts with two or more co_text actions on texts two of them posted, so
+    # m = 51 * 50 / 2 = 1,275 pairs. mfa_china / spokespersonchn: c = 3 co-actions against
+    # lambda = 0.1489 expected; raw p = P(X >= 3) = 4.92e-4. Bonferroni: 1,275 * 4.92e-4 = 0.63;
+    # Benjamini-Hochberg: it ranks 7th of the candidates, q = 1,275 * 4.92e-4 / 7 = 0.090 -- both
+    # far above 0.01. Under this null three shared texts among 51 accounts that share texts are not
+    # rare enough; the default time-shuffle null keeps the pair (test_hand_checked_pairs). With
+    # relabel the layer keeps 4 edges under either correction (3 by the cosine route), not 14, and
+    # no EU edge: the EU delegations' pairs have raw p 1.7e-4 to 0.06.
+    store, _, _ = dipromats
+    kw = dict(behaviours=("co_text",), window_s=WINDOW_S, null="relabel")
+    raw = Coordination(correction="none", p_value=1.0, strong_cosine=None, **kw).run(store)
+    el = raw.tables["edge_layers"].set_index(["handle_a", "handle_b"])
+    row = el.loc[("mfa_china", "spokespersonchn")]
+    lam, c = float(row["expected_coactions"]), int(row["n_coactions"])
+    tail = 1.0 - math.exp(-lam) * (1 + lam + lam**2 / 2)  # P(X >= 3), Poisson(lam), by hand
+    print(f"mfa_china/spokespersonchn lambda {lam:.4f} c {c} raw p {tail:.3g}")
+    assert c == 3 and row["p_value"] == pytest.approx(tail, rel=1e-6)
+    assert lam == pytest.approx(0.1489, abs=1e-4) and tail == pytest.approx(4.92e-4, rel=0.01)
+    bonf = Coordination(correction="bonferroni", p_value=1.0, strong_cosine=None, **kw).run(store)
+    p_bonf = bonf.tables["edge_layers"].set_index(["handle_a", "handle_b"]).loc[
+        ("mfa_china", "spokespersonchn"), "p_value"]
+    assert p_bonf == pytest.approx(1275 * tail, rel=1e-6)
+    fdr = Coordination(correction="fdr", p_value=1.0, strong_cosine=None, **kw).run(store)
+    q = fdr.tables["edge_layers"].set_index(["handle_a", "handle_b"]).loc[
+        ("mfa_china", "spokespersonchn"), "p_value"]
+    assert q == pytest.approx(1275 * tail / 7, rel=1e-6)
+    for corr in ("bonferroni", "fdr"):
+        e = Coordination(correction=corr, **kw).run(store).tables["edges"]
+        pairs = {(a.removeprefix("dipromats:"), b.removeprefix("dipromats:"))
+                 for a, b in zip(e["account_a"], e["account_b"], strict=True)}
+        assert pairs == {("usembcuba", "whaasstsecty"), ("consuladousatj", "uscgnogales"),
+                         ("mfa_russia", "rusembnam"), ("chinaembajadard", "luisxu9")}

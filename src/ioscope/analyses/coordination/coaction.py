@@ -41,11 +41,14 @@ def eligible(con: duckdb.DuckDBPyConnection, i: int, min_actions: int) -> int:
     return con.execute(f"SELECT count(*) FROM _co_elig_{i}").fetchone()[0]
 
 
-def pairs_sql(src: str, window_s: float, max_pairs_per_action: int, part: tuple[str, ...] = ()) -> str:
+def pairs_sql(src: str, window_s: float, max_pairs_per_action: int, part: tuple[str, ...] = (),
+              same_account: bool = False) -> str:
     """SELECT of the co-action pairs among the actions in table ``src`` (aid, oid, t, pidx[, part]).
 
     Columns: [part...,] oid, a, b (aid, a < b), pa, pb (pidx of a's and b's post), ta, tb (seconds).
     ``part``: extra columns that must also match (e.g. the replicate of a null model).
+    ``same_account``: also pair two actions of one account (a = b; the null models count every pair
+    of action slots within the window, whoever holds them).
     """
     width = max(float(window_s), 1.0)
     k = int(max_pairs_per_action)
@@ -68,7 +71,7 @@ def pairs_sql(src: str, window_s: float, max_pairs_per_action: int, part: tuple[
                CASE WHEN x.aid < y.aid THEN y.t ELSE x.t END AS tb
         FROM x JOIN y ON y.oid = x.oid AND y.jt = x.tb_ AND y.jr = x.rb_{pjoin}
         WHERE y.rk > x.rk AND y.rk - x.rk <= {k} AND y.t - x.t <= {float(window_s)}
-          AND y.aid <> x.aid"""
+          {"" if same_account else "AND y.aid <> x.aid"}"""
 
 
 def build_pairs(con: duckdb.DuckDBPyConnection, i: int, layer: int, window_s: float,

@@ -5,7 +5,9 @@ The rule that keeps an edge of a layer (each part can be switched off):
 1. ``n_coactions >= min_coactions``, both accounts having ``min_actions`` actions in the behaviour;
 2. ``tfidf_cosine >= min_cosine`` (default 0.1): the shared objects are a real part of both accounts'
    behaviour, so a hyperactive account or a viral object does not create edges by itself;
-3. ``p_value <= p_value`` (time-shuffle null model, :mod:`.weights`) **or** (``tfidf_cosine >=
+3. ``p_value <= p_value`` (null model ``null``, :mod:`.weights`; the default ``shuffle`` keeps each
+   account's rhythm, ``relabel`` each object's timing and each account's activity, adjusted by
+   ``correction``) **or** (``tfidf_cosine >=
    strong_cosine`` (default 0.8) on at least two distinct objects). The cosine route keeps accounts
    whose whole activity in the behaviour fits in one window (a burst of copy-pasted texts): timing
    cannot be tested for them (p = 1), but their behaviour is nearly identical. It needs two objects
@@ -53,7 +55,8 @@ def _weight(edges: pd.DataFrame, weight: str) -> pd.Series:
 def run_layer(con: duckdb.DuckDBPyConnection, a, layer: int, behaviour: str, i: int,
               window_s: float) -> Layer:
     """Compute the candidate edges of one layer with columns of :func:`coaction.edge_stats` plus
-    tfidf_cosine, p_value (NaN when not computed), weight, kept (bool). ``a``: the analysis (params)."""
+    tfidf_cosine, p_value and expected (expected co-actions under the null; NaN when not computed),
+    weight, kept (bool). ``a``: the analysis (params)."""
     stats: dict = {}
     if behaviour == "sync":
         sync_edges = build_sync(con, i, layer, window_s, a.min_actions, a.min_coactions,
@@ -61,6 +64,7 @@ def run_layer(con: duckdb.DuckDBPyConnection, a, layer: int, behaviour: str, i: 
         edges = coaction.edge_stats(con, layer, a.min_coactions)
         edges = edges.merge(sync_edges, on=["a", "b"], how="inner")
         edges["p_value"] = np.nan
+        edges["expected"] = np.nan
         stats["n_coactions"] = int(edges["n_coactions"].sum()) if len(edges) else 0
         edges["weight"] = _weight(edges, a.weight)
         edges["kept"] = _percentile_pass(edges, a.weight_percentile)
@@ -81,7 +85,7 @@ def run_layer(con: duckdb.DuckDBPyConnection, a, layer: int, behaviour: str, i: 
                 weights.register_candidates(con, layer, testable)
             if len(testable):
                 p = weights.null_p_values(con, i, layer, window_s, a.max_pairs_per_action, a.n_null,
-                                          a.seed)
+                                          a.seed, a.null, a.correction)
                 edges = edges.merge(p, on=["a", "b"], how="left")
             else:
                 edges["p_value"] = np.nan
@@ -90,6 +94,9 @@ def run_layer(con: duckdb.DuckDBPyConnection, a, layer: int, behaviour: str, i: 
     else:
         edges["tfidf_cosine"] = pd.Series(dtype="float64")
         edges["p_value"] = pd.Series(dtype="float64")
+    if "expected" not in edges:
+        edges["expected"] = np.nan
+    edges["expected"] = edges["expected"].astype("float64")
     edges["tfidf_cosine"] = edges["tfidf_cosine"].fillna(0.0)
     edges["weight"] = _weight(edges, a.weight)
     floor = (edges["tfidf_cosine"] >= a.min_cosine) if a.min_cosine is not None else True

@@ -11,6 +11,7 @@ import math
 from typing import Any
 
 from ioscope.analyses.coordination.actions import BEHAVIOURS, DEFAULT_WINDOWS_S
+from ioscope.analyses.coordination.weights import CORRECTIONS, NULLS
 from ioscope.errors import AnalysisError
 
 AUTO = "auto"
@@ -106,6 +107,10 @@ def validate(a: Any) -> tuple[tuple[str, ...], dict[str, list[float | str]]]:
     check_int("min_coactions", a.min_coactions, 1)
     check_float("p_value", a.p_value, 0.0, 1.0, allow_none=True, lo_open=True)
     check_int("n_null", a.n_null, 1)
+    if a.null not in NULLS:
+        raise _err(f"null must be one of {NULLS}, got {a.null!r}")
+    if a.correction not in CORRECTIONS:
+        raise _err(f"correction must be one of {CORRECTIONS}, got {a.correction!r}")
     check_float("min_cosine", a.min_cosine, 0.0, 1.0, allow_none=True)
     check_float("strong_cosine", a.strong_cosine, 0.0, 1.0, allow_none=True)
     if a.weight not in WEIGHTS:

@@ -74,10 +74,13 @@ def _run(store, **kw):
 def test_gap_reported_and_not_a_change_point(gap_store, tmp_path):
     res = _run(gap_store)
     gaps = res.tables["collection_gaps"]
-    # one gap: 01-22 .. 02-10 = 10 + 10 = 20 empty days, end exclusive 02-11
-    assert gaps[["gap_start", "gap_end", "n_buckets", "days"]].values.tolist() == [
-        [GAP_START, GAP_END, 20, 20.0]]
-    assert res.summary["n_collection_gaps"] == 1
+    # one gap, 01-22 .. 02-10 = 10 + 10 = 20 empty days (end exclusive 02-11), in each series: both
+    # are fed by the one input file of the store, which has no post at all on those days
+    assert gaps[["series_id", "gap_start", "gap_end", "n_buckets", "days", "kind"]].values.tolist() == [
+        ["country=CN", GAP_START, GAP_END, 20, 20.0, "gap"],
+        ["country=RU", GAP_START, GAP_END, 20, 20.0, "gap"]]
+    assert set(gaps["collections"]) == {"/test"}  # the folder of /test/input.jsonl
+    assert res.summary["n_collection_gaps"] == 2
     cp = res.tables["change_points"]
     # CN: constant 4 a day in both windows -> no change point; RU: 3 a day for 14 days, then 0 for 7
     # days while CN posts (a real zero) -> one change on 01-15 from 3 to 0; nothing at the gap's edges
@@ -97,8 +100,8 @@ def test_gap_reported_and_not_a_change_point(gap_store, tmp_path):
     assert et.loc["country=CN", "method"] == "window outside the data"
     # the report section carries the warning line
     html = render_report([res], tmp_path / "r.html").read_text(encoding="utf-8")
-    assert ("Collection gaps (UTC): no collected post from any account in 2024-01-22 – 2024-02-10 "
-            "(20 days)") in html
+    assert ("Collection gaps (UTC): no collected post from any collection feeding the series in "
+            "2024-01-22 – 2024-02-10 (20 days: country=CN, country=RU)") in html
     assert "Collection gaps</h3>" in html
 
 

@@ -137,7 +137,7 @@ def test_cgtn_xinhua_collection_gaps(shared_data, tmp_path):
                  n_permutations=199).run(store)
     gaps = res.tables["collection_gaps"]
     assert list(gaps[["gap_start", "gap_end", "n_buckets"]].itertuples(index=False, name=None)) == runs
-    assert "2020-02-22 – 2020-09-19 (211 days)" in res.notes[0]
+    assert "2020-02-22 – 2020-09-19 (211 days: country=CN)" in res.notes[0]
     cp = res.tables["change_points"]
     assert len(cp)  # the covered windows still have their changes (02-03: Xinhua's output doubles)
     assert pd.Timestamp("2020-02-03") in set(cp.loc[cp["significant"], "at"])

@@ -14,13 +14,16 @@ import pandas as pd
 from ioscope.analyses.base import Analysis, Result
 from ioscope.analyses.shifts import changepoints as cpm
 from ioscope.analyses.shifts import tactic
-from ioscope.analyses.shifts.coverage import Coverage, covered_buckets, min_gap_buckets
+from ioscope.analyses.shifts.coverage import (
+    COVERAGE_UNITS, Coverage, describe, files_by_slice, gaps_frame, min_gap_buckets, norm_key,
+    same_piece, source_buckets, with_pieces,
+)
 from ioscope.analyses.shifts.events import (
     EVENT_COLUMNS, event_local_time, events_frame, scope_matches, window_test,
 )
 from ioscope.analyses.shifts.series import (
     BUCKETS, DIMENSIONS, DomainLabels, NarrativeSource, SliceSpec, bucketed_counts,
-    check_regexes, series_key, table_exists,
+    check_regexes, series_key, slice_sources, table_exists,
 )
 from ioscope.errors import AnalysisError
 from ioscope.schema import POST_KINDS
@@ -65,17 +68,21 @@ class Shifts(Analysis):
     * ``max_series`` (default 30): change points, tests and charts run on the largest series;
       ``min_posts`` (default 10): smaller series are left out; ``start``/``end`` (local ISO times in
       ``zone``, default the whole store); ``tactic`` (default True): run the tactic-shift check;
-    * ``min_gap_days`` (days, default 7; 0 turns it off): a run of at least this many days of buckets
-      with no collected post from any account of the store is a **collection gap**
-      (:mod:`ioscope.analyses.shifts.coverage`): series are split at gaps for change-point detection,
-      gap days are left out of the before/after tests, and the gaps are reported.
+    * ``min_gap_days`` (days, default 7; 0 turns coverage off) and ``coverage_by`` (``dataset``, the
+      folder of the input file, default; or ``file``): coverage is judged per collection
+      (:mod:`ioscope.analyses.shifts.coverage`): a run of at least ``min_gap_days`` days with no
+      collected post of a collection is a gap of it; a series is covered where any collection feeding
+      it covers; its uncovered buckets (gaps, and before/after its collections' span) are masked and
+      reported, and change points and before/after tests stay inside pieces covered by one set of
+      collections, so no collection edge is taken for a shift.
 
     Tables (bucket_start / at are zone-less local times in ``zone``; every table says zone and bucket):
 
     * ``series``: series_id, the dimensions, bucket_start, zone, bucket, n_posts, level (mean of the
-      segment between significant change points and gaps; NaN inside a gap), change_point (bucket
-      starts a significant change), collection_gap (bucket lies in a collection gap), event_label
-      (events whose time falls in the bucket, "; "-joined).
+      segment between significant change points and collection edges; NaN where not covered),
+      change_point (bucket starts a significant change), collection_gap (bucket not covered by the
+      series' collections), collection_edge (the set of collections covering the series changes at
+      this bucket), event_label (events whose time falls in the bucket, "; "-joined).
     * ``change_points``: series_id, dimensions, at, zone, bucket, level_before, level_after (mean posts per
       bucket), rate_ratio (after/before), direction, p_value (permutation), confidence (1 - p_value),
       significant (p_value <= alpha), at_low, at_high (90% bootstrap interval), n_buckets_before,
@@ -87,8 +94,13 @@ class Shifts(Analysis):
       bucket_start, zone, bucket, numerator, denominator, share, event_label.
     * ``tactic_series`` and ``tactic_shift``: see :mod:`ioscope.analyses.shifts.tactic`.
     * ``events``: the events read (event_date, label, scope, source_line).
-    * ``collection_gaps``: gap_start, gap_end (local times in ``zone``; end exclusive), n_buckets,
-      days, zone, bucket -- one row per collection gap of the analysed period.
+    * ``collection_gaps``: series_id, the dimensions, gap_start, gap_end (local times in ``zone``; end
+      exclusive), n_buckets, days, kind (``gap`` | ``before`` | ``after``), zone, bucket, collections
+      (the collections feeding the series, "; "-joined) -- one row per uncovered run of each series.
+
+    Summary: n_change_points counts the rows of ``change_points`` (every change found),
+    n_significant_change_points those with p_value <= alpha; n_collection_gaps the ``gap`` rows of
+    ``collection_gaps``; n_collection_edges the edges between two covered pieces over all series.
     """
 
     name = "shifts"
@@ -104,7 +116,7 @@ class Shifts(Analysis):
                  min_segment: int = 7, n_permutations: int = 999, alpha: float = 0.05,
                  max_series: int = 30, min_posts: int = 10, start: str | None = None,
                  end: str | None = None, tactic: bool = True, seed: int = 0,
-                 min_gap_days: float = 7):
+                 min_gap_days: float = 7, coverage_by: str = "dataset"):
         self.by = by
         self.bucket = bucket
         self.zone = zone
@@ -129,6 +141,7 @@ class Shifts(Analysis):
         self.tactic = tactic
         self.seed = seed
         self.min_gap_days = min_gap_days
+        self.coverage_by = coverage_by
 
     # -- validation -----------------------------------------------------------------------------------
 
@@ -159,8 +172,11 @@ class Shifts(Analysis):
         self._int("min_posts", 0)
         if (isinstance(self.min_gap_days, bool) or not isinstance(self.min_gap_days, (int, float))
                 or not 0 <= self.min_gap_days < float("inf")):
-            raise AnalysisError(f"shifts: min_gap_days must be a number of days >= 0 (0: no gap "
-                                f"detection), got {self.min_gap_days!r}")
+            raise AnalysisError(f"shifts: min_gap_days must be a number of days >= 0 (0: coverage "
+                                f"off), got {self.min_gap_days!r}")
+        if self.coverage_by not in COVERAGE_UNITS:
+            raise AnalysisError(f"shifts: coverage_by must be one of {', '.join(COVERAGE_UNITS)}, got "
+                                f"{self.coverage_by!r}")
         if not isinstance(self.alpha, (int, float)) or not 0 < self.alpha < 1:
             raise AnalysisError(f"shifts: alpha must be between 0 and 1, got {self.alpha!r}")
         text_filter = self.text_filter or {}
@@ -204,12 +220,13 @@ class Shifts(Analysis):
         counts = _keep(counts, dims, keys)
         daily = counts if self.bucket == "day" else _keep(
             bucketed_counts(store, spec, "day", min_posts=self.min_posts), dims, keys)
-        cov = self._coverage(store, counts, self.bucket)
-        cov_day = cov if self.bucket == "day" else self._coverage(store, daily, "day")
-        daily = daily[~cov_day.in_gap(daily["bucket_start"])]
-        cps = self._change_points(counts, dims, cov)
+        cov, cov_day = self._coverages(store)
+        files = files_by_slice(slice_sources(store, spec), dims)
+        counts = with_pieces(counts, dims, cov, files)
+        daily = counts if self.bucket == "day" else with_pieces(daily, dims, cov_day, files)
+        cps = self._change_points(counts, dims)
         tables: dict[str, pd.DataFrame] = {}
-        tables["series"] = self._series_table(counts, dims, cps, events, cov)
+        tables["series"], gap_rows, edges = self._series_table(counts, dims, cps, events, cov, files)
         tables["change_points"] = self._cp_table(cps, dims, events)
         tables["event_tests"] = self._event_tests(daily, dims, events, tables["change_points"])
         tables["ratios"] = self._ratios(store, spec, events)
@@ -218,20 +235,23 @@ class Shifts(Analysis):
             "zone. Counts are distinct collected posts of kinds " + ", ".join(spec.kinds) + ".",
             "A change point is evidence that a level moved, not of why: read the posts behind it.",
         ]
-        if cov.runs:
-            notes.insert(0, cov.describe())
+        gaps = gaps_frame(gap_rows, dims, {series_key(dict(zip(dims, k, strict=True)), dims):
+                                           dict(zip(dims, k, strict=True)) for k in cps})
+        notes[:0] = describe(gaps, edges, spec.zone, self.bucket)
         if self.tactic:
             tables["tactic_series"], tables["tactic_shift"] = self._tactic(
                 store, spec, events, notes, cov, cov_day)
         tables["events"] = events[EVENT_COLUMNS].copy()
-        tables["collection_gaps"] = cov.table()
+        tables["collection_gaps"] = gaps
         cp = tables["change_points"]
         summary = {
             "zone": spec.zone, "bucket": self.bucket,
             "n_series": int(len(keys)),
-            "n_change_points": int(cp["significant"].sum()) if len(cp) else 0,
+            "n_change_points": int(len(cp)),
+            "n_significant_change_points": int(cp["significant"].sum()) if len(cp) else 0,
             "n_events": int(len(events)),
-            "n_collection_gaps": len(cov.runs),
+            "n_collection_gaps": int((gaps["kind"] == "gap").sum()),
+            "n_collection_edges": int(sum(len(v) for v in edges.values())),
             "n_significant_event_tests": int((tables["event_tests"]["p_value"] <= self.alpha).sum()),
         }
         if "tactic_shift" in tables:
@@ -250,50 +270,60 @@ class Shifts(Analysis):
         counts.attrs["n_all_series"] = len(tot)
         return [tuple(r) for r in tot[list(dims)].head(self.max_series).itertuples(index=False)]
 
-    def _coverage(self, store: Store, counts: pd.DataFrame, bucket: str) -> Coverage:
-        """The collection gaps of the bucket grid of ``counts`` (see :mod:`.coverage`)."""
-        return Coverage(counts["bucket_start"], covered_buckets(store, str(self.zone), bucket),
-                        min_gap_buckets(float(self.min_gap_days), bucket), str(self.zone), bucket)
+    def _coverages(self, store: Store) -> tuple[Coverage, Coverage]:
+        """What each collection covers, in ``bucket`` buckets and in days (see :mod:`.coverage`)."""
+        zone, unit = str(self.zone), str(self.coverage_by)
 
-    def _detect(self, g: pd.DataFrame, cov: Coverage) -> list[cpm.ChangePoint]:
-        """Change points of one series (rows sorted by bucket_start), split at collection gaps."""
-        return cpm.detect_covered(g["n_posts"].to_numpy(), cov.in_gap(g["bucket_start"]),
-                                  penalty=self.penalty, method=self.method, min_size=self.min_segment,
-                                  n_perm=self.n_permutations, seed=self.seed)
+        def make(bucket: str) -> Coverage:
+            return Coverage(source_buckets(store, zone, bucket),
+                            min_gap_buckets(float(self.min_gap_days), bucket), zone, bucket, unit)
 
-    def _change_points(self, counts: pd.DataFrame, dims: tuple[str, ...], cov: Coverage
+        cov = make(self.bucket)
+        return cov, (cov if self.bucket == "day" else make("day"))
+
+    def _detect(self, g: pd.DataFrame) -> list[cpm.ChangePoint]:
+        """Change points of one series (rows sorted by bucket_start, with its coverage ``piece``),
+        sought inside each covered piece on its own."""
+        return cpm.detect_pieces(g["n_posts"].to_numpy(), g["piece"].to_numpy(),
+                                 penalty=self.penalty, method=self.method, min_size=self.min_segment,
+                                 n_perm=self.n_permutations, seed=self.seed)
+
+    def _change_points(self, counts: pd.DataFrame, dims: tuple[str, ...]
                        ) -> dict[tuple, tuple[pd.DataFrame, list[cpm.ChangePoint]]]:
-        out = {}
-        for key, g in _groups(counts, dims):
-            g = g.sort_values("bucket_start")
-            out[key] = (g, self._detect(g, cov))
-        return out
+        return {key: (g, self._detect(g)) for key, g in _groups(counts, dims)}
 
     def _series_table(self, counts: pd.DataFrame, dims: tuple[str, ...], cps: dict,
-                      events: pd.DataFrame, cov: Coverage) -> pd.DataFrame:
-        parts = []
+                      events: pd.DataFrame, cov: Coverage, files: dict[tuple, list[str]]
+                      ) -> tuple[pd.DataFrame, list[dict], dict[str, list[pd.Timestamp]]]:
+        """The ``series`` table, the ``collection_gaps`` rows and the collection edges between
+        covered pieces (series_id -> bucket starts) of every series."""
+        parts, gap_rows, inner_edges = [], [], {}
         for key, (g, found) in cps.items():
+            sid = series_key(dict(zip(dims, key, strict=True)), dims)
             sig = [cp.index for cp in found if cp.p_value <= self.alpha]
             y = g["n_posts"].to_numpy(dtype=float)
-            gap = cov.in_gap(g["bucket_start"])
-            # segments: split at significant change points and wherever a gap starts or ends
-            edges = np.zeros(len(y), dtype=bool)
+            piece = g["piece"].to_numpy()
+            # segments: split at significant change points and wherever the covering collections change
+            moved = np.concatenate(([False], piece[1:] != piece[:-1]))
+            edges = moved.copy()
             edges[sig] = True
-            edges[1:] |= gap[1:] != gap[:-1]
-            seg = np.cumsum(edges)
-            level = pd.Series(y).groupby(seg).transform("mean").to_numpy()
-            part = g.copy()
-            part.insert(0, "series_id", series_key(dict(zip(dims, key, strict=True)), dims))
+            level = pd.Series(y).groupby(np.cumsum(edges)).transform("mean").to_numpy()
+            part = g.drop(columns="piece")
+            part.insert(0, "series_id", sid)
             part["zone"], part["bucket"] = str(self.zone), self.bucket
-            part["level"] = np.where(gap, np.nan, level)
+            part["level"] = np.where(piece < 0, np.nan, level)
             part["change_point"] = np.isin(np.arange(len(y)), sig)
-            part["collection_gap"] = gap
+            part["collection_gap"] = piece < 0
+            part["collection_edge"] = moved
             parts.append(part)
+            gap_rows += cov.gaps(sid, g["bucket_start"], piece, files.get(norm_key(key), ()))
+            inner = moved & (piece >= 0) & (np.concatenate(([-1], piece[:-1])) >= 0)
+            inner_edges[sid] = list(g["bucket_start"].to_numpy()[inner].astype("datetime64[ns]"))
         cols = ["series_id", *dims, "bucket_start", "zone", "bucket", "n_posts", "level",
-                "change_point", "collection_gap"]
+                "change_point", "collection_gap", "collection_edge"]
         df = pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
         df["event_label"] = _event_labels(df["bucket_start"], events, str(self.zone), self.bucket)
-        return df
+        return df, gap_rows, {k: [pd.Timestamp(t) for t in v] for k, v in inner_edges.items()}
 
     def _cp_table(self, cps: dict, dims: tuple[str, ...], events: pd.DataFrame) -> pd.DataFrame:
         ev_times = [(event_local_time(e.event_date, str(self.zone)), e.label)
@@ -336,7 +366,7 @@ class Shifts(Analysis):
                 if not scope_matches(ev.scope, values, dims):
                     continue
                 at = event_local_time(ev.event_date, str(self.zone))
-                res = window_test(g, at, self.window_days)
+                res = window_test(same_piece(g, at), at, self.window_days)
                 near, days = None, np.nan
                 if len(mine):
                     d = (mine["at"] - at).dt.total_seconds() / 86400
@@ -387,17 +417,18 @@ class Shifts(Analysis):
         tspec = SliceSpec(dims=dims, kinds=spec.kinds, zone=spec.zone, narratives=spec.narratives,
                           narrative_source=spec.narrative_source, domain_labels=spec.domain_labels,
                           start=spec.start, end=spec.end, only_tracked=True)
-        counts = bucketed_counts(store, tspec, self.bucket, min_posts=0)
-        if topic is None:
-            counts.insert(len(group), "topic", "all posts")
-        elif topic == "domain_label":
-            counts = counts[~counts["domain_label"].isin(["no link", "unlabelled"])]
-        counts = counts.rename(columns={topic: "topic"}) if topic else counts
+        def by_topic(df: pd.DataFrame) -> pd.DataFrame:
+            if topic is None:
+                df.insert(len(group), "topic", "all posts")
+                return df
+            if topic == "domain_label":
+                df = df[~df["domain_label"].isin(["no link", "unlabelled"])]
+            return df.rename(columns={topic: "topic"})
+
+        counts = by_topic(bucketed_counts(store, tspec, self.bucket, min_posts=0))
         gdims = (*group, "topic")
-        daily = counts if self.bucket == "day" else bucketed_counts(
-            store, tspec, "day", min_posts=0).rename(columns={topic: "topic"} if topic else {})
-        if topic is None and self.bucket != "day":
-            daily.insert(len(group), "topic", "all posts")
+        daily = counts if self.bucket == "day" else by_topic(
+            bucketed_counts(store, tspec, "day", min_posts=0))
         # keep topics with enough tracked posts
         tot = counts.groupby(list(gdims), dropna=False)["n_posts"].sum()
         keep = [k if isinstance(k, tuple) else (k,) for k in tot[tot >= max(self.min_posts, 1)].index]
@@ -405,15 +436,17 @@ class Shifts(Analysis):
         if not len(counts) or not (counts["overt"] == "covert").any():
             notes.append("Tactic shift: no covert or suspected account (registry overt false) posted "
                          "in the slices analysed, so only the overt half of the claim can be tested.")
+        # coverage: each overt/covert series by its own collections; the pair's windows by both
+        files = files_by_slice(by_topic(slice_sources(store, tspec)), (*gdims, "overt"))
+        pair_files: dict[tuple, list[str]] = {}
+        for k, v in files.items():
+            pair_files.setdefault(k[:-1], []).extend(v)
+        counts = with_pieces(counts, (*gdims, "overt"), cov, files)
         cps: dict[tuple, list] = {}
-        starts: dict[tuple, pd.Series] = {}
         for key, g in _groups(counts, (*gdims, "overt")):
-            g = g.sort_values("bucket_start")
-            found = self._detect(g, cov)
             s = g["bucket_start"].reset_index(drop=True)
-            cps[key] = [(s[cp.index], cp) for cp in found]
-            starts[key] = s
-        shift = tactic.check(daily[~cov_day.in_gap(daily["bucket_start"])], gdims, events,
+            cps[key] = [(s[cp.index], cp) for cp in self._detect(g)]
+        shift = tactic.check(with_pieces(daily, gdims, cov_day, pair_files), gdims, events,
                              str(self.zone), self.window_days, self.alpha, cps)
         w = _pivot(counts, gdims, "overt")
         ser = w.reset_index()

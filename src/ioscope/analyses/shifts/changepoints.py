@@ -165,27 +165,39 @@ def detect(counts: np.ndarray, *, penalty: str | float = "bic", method: str = "k
     return found
 
 
-def detect_covered(counts: np.ndarray, in_gap: np.ndarray, **kwargs) -> list[ChangePoint]:
-    """Change points of a count series that has collection gaps (see
-    :mod:`ioscope.analyses.shifts.coverage`): :func:`detect` runs on each maximal run of buckets
-    outside the gaps on its own, and the indexes (``index``, ``index_low``, ``index_high``) are given in
-    the whole series. No change point is at a gap's edge: each one lies at least ``min_size`` buckets
-    inside a covered run, and the levels before/after are means over covered buckets only.
+def detect_pieces(counts: np.ndarray, piece: np.ndarray, **kwargs) -> list[ChangePoint]:
+    """Change points of a count series cut into pieces (see :mod:`ioscope.analyses.shifts.coverage`):
+    :func:`detect` runs on each maximal run of buckets with the same piece id >= 0 on its own (id -1:
+    not covered, left out), and the indexes (``index``, ``index_low``, ``index_high``) are given in
+    the whole series. No change point is at a piece's edge: each one lies at least ``min_size``
+    buckets inside its piece, and the levels before/after are means over that piece only.
 
-    ``counts``: 1-d counts per bucket; ``in_gap``: boolean array of the same length (True = the bucket
-    lies in a gap); ``kwargs``: as :func:`detect`. Raises AnalysisError as :func:`detect`, ValueError
-    when the lengths differ."""
+    ``counts``: 1-d counts per bucket; ``piece``: integer array of the same length; ``kwargs``: as
+    :func:`detect`. Raises AnalysisError as :func:`detect`, ValueError when the lengths differ."""
     x = np.asarray(counts, dtype=float)
-    gap = np.asarray(in_gap, dtype=bool)
-    if len(gap) != len(x):
-        raise ValueError(f"in_gap has {len(gap)} values for {len(x)} counts")
-    if not gap.any():
+    pc = np.asarray(piece, dtype=np.int64)
+    if len(pc) != len(x):
+        raise ValueError(f"piece has {len(pc)} values for {len(x)} counts")
+    if not len(pc):
+        return []
+    if (pc == pc[0]).all() and pc[0] >= 0:
         return detect(x, **kwargs)
-    padded = np.concatenate(([True], gap, [True])).astype(np.int8)
-    d = np.diff(padded)
+    cuts = np.concatenate(([0], np.nonzero(pc[1:] != pc[:-1])[0] + 1, [len(pc)]))
     found = []
-    for a, b in zip(np.nonzero(d == -1)[0], np.nonzero(d == 1)[0], strict=True):
+    for a, b in zip(cuts[:-1], cuts[1:], strict=True):
+        if pc[a] < 0:
+            continue
         for cp in detect(x[a:b], **kwargs):
             found.append(replace(cp, index=int(a + cp.index), index_low=int(a + cp.index_low),
                                  index_high=int(a + cp.index_high)))
     return found
+
+
+def detect_covered(counts: np.ndarray, in_gap: np.ndarray, **kwargs) -> list[ChangePoint]:
+    """:func:`detect_pieces` with one piece per maximal run of buckets outside the gaps: ``in_gap``
+    is a boolean array as long as ``counts`` (True = the bucket lies in a collection gap). Raises
+    AnalysisError as :func:`detect`, ValueError when the lengths differ."""
+    gap = np.asarray(in_gap, dtype=bool)
+    if len(gap) != len(np.asarray(counts)):
+        raise ValueError(f"in_gap has {len(gap)} values for {len(np.asarray(counts))} counts")
+    return detect_pieces(counts, np.where(gap, -1, 0), **kwargs)

@@ -325,3 +325,17 @@ def series_key(row: dict[str, Any], dims: tuple[str, ...]) -> str:
 
 def _isnull(v: Any) -> bool:
     return v is None or (not isinstance(v, (list, tuple, str)) and bool(pd.isna(v)))
+
+
+def slice_sources(store: Store, spec: SliceSpec) -> pd.DataFrame:
+    """The input files feeding each slice of ``spec``: one row per (slice, source_file) with at
+    least one counted post of the slice (kinds, period and filters of ``spec``). Columns: the
+    dimension columns of ``spec.dims``, source_file (``""`` when unset). Raises AnalysisError as
+    :func:`bucketed_counts`."""
+    params: dict[str, Any] = {}
+    sql = _sliced_sql(store, spec, params)
+    dcols = _dim_cols(spec.dims)
+    sql += (f"\nSELECT DISTINCT {''.join(f's.{c}, ' for c in dcols)}"
+            "coalesce(p.source_file, '') AS source_file FROM sliced s "
+            "JOIN posts p ON p.platform = s.platform AND p.post_id = s.post_id")
+    return store.query(sql, params).rename(columns={"platform_dim": "platform"})

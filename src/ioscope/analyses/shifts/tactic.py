@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ioscope.analyses.shifts.changepoints import ChangePoint
+from ioscope.analyses.shifts.coverage import same_piece
 from ioscope.analyses.shifts.events import event_local_time, scope_matches, window_test
 from ioscope.analyses.shifts.ratetest import share_test
 
@@ -71,7 +72,9 @@ def check(daily: pd.DataFrame, group_dims: tuple[str, ...], events: pd.DataFrame
     """Run the tactic-shift check.
 
     ``daily``: zero-filled daily counts with columns ``group_dims`` (the last one is the topic), overt
-    (``overt`` | ``covert``), bucket_start (local midnight), n_posts. ``cps``: change points of each
+    (``overt`` | ``covert``), bucket_start (local midnight), n_posts, and optionally piece (the
+    coverage piece of the pair, :mod:`ioscope.analyses.shifts.coverage`: the windows then use the days
+    of the piece holding the day tested). ``cps``: change points of each
     (group values..., overt) series as (local bucket start, ChangePoint). Returns the ``tactic_shift``
     table: the group dimensions, then :data:`TACTIC_COLUMNS` (times are zone-less local times in
     ``zone``; rate ratios after/before; means in posts per day).
@@ -83,10 +86,6 @@ def check(daily: pd.DataFrame, group_dims: tuple[str, ...], events: pd.DataFrame
     for key, g in daily.groupby(list(group_dims), dropna=False, sort=True):
         key = key if isinstance(key, tuple) else (key,)
         values = dict(zip(group_dims, key, strict=True))
-        wide = g.pivot_table(index="bucket_start", columns="overt", values="n_posts",
-                             aggfunc="sum", fill_value=0)
-        overt = wide.get("overt", pd.Series(0, index=wide.index)).rename("n_posts").reset_index()
-        covert = wide.get("covert", pd.Series(0, index=wide.index)).rename("n_posts").reset_index()
         ocps, ccps = cps.get((*key, "overt"), []), cps.get((*key, "covert"), [])
         times: list[tuple[pd.Timestamp, str, str]] = []
         for ev in events.itertuples(index=False):
@@ -98,6 +97,13 @@ def check(daily: pd.DataFrame, group_dims: tuple[str, ...], events: pd.DataFrame
                 t, _ = min(down, key=lambda tc: tc[1].p_value)
                 times.append((t, "change point", "overt series' most significant fall"))
         for at, source, label in times:
+            # both series over the days of the coverage piece of the day tested (see coverage.py)
+            sub = same_piece(g, at)
+            wide = (sub.pivot_table(index="bucket_start", columns="overt", values="n_posts",
+                                    aggfunc="sum", fill_value=0) if len(sub)
+                    else pd.DataFrame(index=pd.DatetimeIndex([], name="bucket_start")))
+            overt = wide.get("overt", pd.Series(0, index=wide.index)).rename("n_posts").reset_index()
+            covert = wide.get("covert", pd.Series(0, index=wide.index)).rename("n_posts").reset_index()
             o = window_test(overt, at, window_days)
             c = window_test(covert, at, window_days)
             day0 = at.normalize()

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ioscope.errors import ConfigError, SourceError
 from ioscope.schema import ACTOR_TYPES
@@ -41,6 +41,18 @@ _COUNTRY_NAMES = {
 }
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f"}
+
+
+def write_actors_csv(rows: list[dict[str, Any]], out: IO[str]) -> int:
+    """Write actor rows (keys :data:`COLUMNS`; a missing key or None is an empty cell; ``overt`` as
+    ``true``/``false``) to ``out`` as an actors CSV that :func:`read_actors_csv` reads back. Returns
+    the number of rows written."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for r in rows:
+        writer.writerow(["" if r.get(c) is None else str(r[c]).lower() if c == "overt" else r[c]
+                         for c in COLUMNS])
+    return len(rows)
 
 
 def read_actors_csv(path: str | Path) -> list[dict[str, Any]]:

@@ -8,7 +8,9 @@ import pandas as pd
 import pytest
 
 from ioscope.analyses.domains import Domains
-from ioscope.domain_lists import combined_labels, import_domain_list, label_of, lists_summary, read_domain_list
+from ioscope.domain_lists import (
+    combined_labels, import_domain_list, label_of, lists_summary, read_domain_list, read_domain_list_report,
+)
 from ioscope.errors import AnalysisError, ConfigError, SourceError
 
 
@@ -64,7 +66,7 @@ def test_import_combine_and_user_override(lists, make_store):
     for path, fmt in ((lin, "lin2023"), (mbfc, "mbfc"), (iffy, "iffy")):
         import_domain_list(store, path, fmt)
     import_domain_list(store, user, "csv", mapping={"domain": "site", "label": "kind"})
-    assert import_domain_list(store, lin, "lin2023") == 3             # re-import replaces, not adds
+    assert import_domain_list(store, lin, "lin2023").labels_stored == 3  # re-import replaces, not adds
     assert lists_summary(store).set_index("list_name").loc["lin2023", "n_rows"] == 3
     g = label_of(store, "https://www.globalresearch.ca/a")
     assert g["label_sources"] == ["conspiracy:mbfc", "low_credibility:iffy", "low_credibility:lin2023",
@@ -132,3 +134,70 @@ def test_domains_without_lists_and_bad_params(make_store, scenario):
     assert any("No credibility list" in n for n in res.notes)
     with pytest.raises(AnalysisError, match="group_by"):
         Domains(group_by="planet").run(store)
+
+
+def test_paths_and_host_spellings_are_reported(tmp_path, make_store):
+    # Worked out by hand: m.espn.com (line 2) and espn.com (line 4) are one host -> the bare spelling
+    # wins, m.'s pc1 goes to detail; facebook.com/news and https://twitter.com/acct/ rate a page and an
+    # account -> skipped, so facebook.com keeps only its own row's rating; cbn.com written twice ->
+    # merged (first wins); "n/a" is no pc1 -> skipped.
+    lin = tmp_path / "lin.csv"
+    lin.write_text("domain,pc1\nm.espn.com,0.574\nfacebook.com/news,0.83\nespn.com,0.853\n"
+                   "facebook.com,0.407\nhttps://twitter.com/acct/,0.1\ncbn.com,0.366\nCBN.com,0.2\nx.example,n/a\n")
+    df, rep = read_domain_list_report(lin, "lin2023")
+    # 8 data rows = 3 hosts (espn.com, facebook.com, cbn.com) + 2 merged + 3 skipped
+    assert (rep.rows_read, rep.hosts, rep.labels_stored) == (8, 3, 3)
+    assert [(m[0], m[1], m[2]) for m in rep.merged] == [(2, "m.espn.com", "espn.com"), (8, "CBN.com", "cbn.com")]
+    assert rep.merged[0][3] == "www./m. variant: rating of line 4 (espn.com) kept"
+    assert rep.merged[1][3] == "repeated host: rating of line 7 (cbn.com) kept"
+    assert [(s[0], s[2].split(":")[0]) for s in rep.skipped] == [(3, "path-specific"), (6, "path-specific"),
+                                                                 (9, "pc1 is not a number")]
+    got = {r.host: (r.label, round(r.score, 3), r.detail) for r in df.itertuples()}
+    assert got == {"espn.com": ("rated", 0.853, "pc1=0.853 (low below 0.4); also m.espn.com: pc1=0.574"),
+                   "facebook.com": ("rated", 0.407, "pc1=0.407 (low below 0.4)"),  # not the page's 0.83
+                   "cbn.com": ("low_credibility", 0.366, "pc1=0.366 (low below 0.4); also CBN.com: pc1=0.200")}
+    assert rep.summary() == ("8 rows read: 3 hosts (3 labels), 2 merged (www./m. variant 1, repeated host 1), "
+                             "3 skipped (path-specific 2, pc1 is not a number 1)")
+    store = make_store([])
+    assert import_domain_list(store, lin, "lin2023").labels_stored == 3
+    assert label_of(store, "https://twitter.com/other")["labels"] == []  # one account's rating: no host label
+    # csv (a user list): one row per label is a normal layout, so a host's rows unite
+    user = tmp_path / "mine.csv"
+    user.write_text("domain,label\nrt.com,state_media\nwww.rt.com,low_credibility\nrt.com/en,satire\n")
+    df, rep = read_domain_list_report(user, "csv")
+    assert sorted(zip(df.host, df.label)) == [("rt.com", "low_credibility"), ("rt.com", "state_media")]
+    assert rep.merged == [(3, "www.rt.com", "rt.com", "www./m. variant: labels added to line 2")]
+    assert [s[0] for s in rep.skipped] == [4]
+    # iffy lists sites by URL: the path of a site's URL is dropped, the host labelled, and said so
+    iffy = tmp_path / "iffy.txt"
+    iffy.write_text("https://russia-insider.com/en*\nhttps://www.stormfront.org/forum/*\nhttps://www.rt.com/*\n")
+    df, rep = read_domain_list_report(iffy, "iffy")
+    assert df.host.tolist() == ["russia-insider.com", "stormfront.org", "rt.com"] and rep.skipped == []
+    assert rep.path_dropped == [(1, "https://russia-insider.com/en*", "russia-insider.com"),
+                                (2, "https://www.stormfront.org/forum/*", "stormfront.org")]
+    assert rep.summary().endswith("; 2 site URLs with a path labelled as their host")
+
+
+@pytest.mark.shared
+def test_lin2023_real_file_every_row_accounted_for(shared_data, make_store):
+    path = shared_data / "domain-quality-ratings-lin2023" / "data_domain_ratings.csv"
+    if not path.exists():
+        pytest.skip("data_domain_ratings.csv absent")
+    # Worked out independently with pandas: an entry with a "/" rates a path; the others fold
+    # www./www1./www2./m./mobile./amp. prefixes (all of this file's prefixed entries keep a registered
+    # domain) and lower case; every pc1 is a number.
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    has_path = raw["domain"].str.contains("/")
+    hosts = raw.loc[~has_path, "domain"].str.lower().str.replace(r"^(?:www[12]?|m|mobile|amp)\.", "", regex=True)
+    assert pd.to_numeric(raw["pc1"], errors="coerce").notna().all()
+    n_rows, n_path, n_hosts = len(raw), int(has_path.sum()), hosts.nunique()
+    assert (n_rows, n_path, n_hosts) == (11520, 46, 11466)
+    store = make_store([])
+    rep = import_domain_list(store, path, "lin2023")
+    assert (rep.rows_read, rep.hosts, rep.labels_stored) == (n_rows, n_hosts, n_hosts)
+    assert len(rep.merged) == n_rows - n_path - n_hosts == 8
+    assert rep.reasons() == {"merged: www./m. variant": 8, "skipped: path-specific": n_path}
+    assert lists_summary(store).set_index("list_name").loc["lin2023", "n_hosts"] == n_hosts
+    # facebook.com's own row (pc1 0.407, "rated") is its label; its 13 pages' ratings (most below 0.4)
+    # no longer make every facebook.com link low-credibility
+    assert label_of(store, "https://www.facebook.com/x")["labels"] == ["rated"]

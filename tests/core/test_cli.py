@@ -48,10 +48,15 @@ def test_strict_fails_and_rolls_back(tmp_path):
     (tmp_path / "a.jsonl").write_bytes(orjson.dumps(TWEET) + b"\n{broken\n")
     r = run("ingest", "a.jsonl", "--db", "s.duckdb", "--strict", cwd=tmp_path)
     assert r.returncode == 1 and "a.jsonl:2:" in r.stderr
+    # the file's transaction was rolled back, so the store this run created held nothing: removed
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.jsonl"]
     from ioscope.store import Store
 
-    with Store(tmp_path / "s.duckdb") as s:
-        assert s.counts()["posts"] == 0  # the file's transaction was rolled back
+    run("ingest", "a.jsonl", "--db", "s.duckdb", cwd=tmp_path)  # a store with 1 post, 1 quarantined
+    r = run("ingest", "a.jsonl", "--db", "s.duckdb", "--strict", cwd=tmp_path)
+    assert r.returncode == 1
+    with Store(tmp_path / "s.duckdb") as s:  # an existing store is kept as it was
+        assert (s.counts()["posts"], s.counts()["quarantined"]) == (1, 1)
 
 
 def test_formats_lists_sources(tmp_path):
@@ -67,10 +72,7 @@ def test_unknown_file_in_a_batch_stores_nothing(tmp_path):
     (tmp_path / "b.bin").write_bytes(b"\x00\x01\x02 not a known format")
     r = run("ingest", "a.jsonl", "b.bin", "--db", "s.duckdb", cwd=tmp_path)
     assert r.returncode == 1 and "b.bin" in r.stderr
-    from ioscope.store import Store
-
-    with Store(tmp_path / "s.duckdb") as s:
-        assert s.counts()["posts"] == 0
+    assert not (tmp_path / "s.duckdb").exists()  # nothing stored: the store this run created is removed
 
 
 def test_usage_error_exits_2_without_traceback(tmp_path):
@@ -99,3 +101,76 @@ def test_report_prints_each_analysis_as_it_runs(tmp_path):
         assert f"{name}: running" in lines
         assert any(ln.startswith(f"{name}: done in ") and ln.endswith(" s") for ln in lines)
     assert lines.index("activity: running") < lines.index("shifts: running")
+
+
+def test_csv_guessed_mapping_is_shown(tmp_path):
+    # No --map: the reader guesses from the header and says so once per file on stderr, naming the
+    # column it left unused and that no account_id column was found (the new-user trial's silent NULLs).
+    (tmp_path / "p.csv").write_text("id,time,text,author,views\n1,2020-01-01T10:00:00Z,hi,alice,3\n"
+                                    "2,2020-01-01T11:00:00Z,yo,bob,4\n", encoding="utf-8")
+    r = run("ingest", "p.csv", "--format", "csv", "--db", "s.duckdb", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    err = " ".join(r.stderr.split())
+    assert ("csv: p.csv: guessed post_id <- id, created_at <- time, account_handle <- author, text <- text; "
+            "not used: views; no account_id column: posts have no account (give --map account_id=COLUMN)") in err
+    assert err.count("csv: p.csv: guessed") == 1
+    from ioscope.store import Store
+
+    with Store(tmp_path / "s.duckdb") as s:  # `author` filled the handle, never the account ID
+        got = s.con.execute("SELECT post_id, account_handle, account_id FROM posts ORDER BY 1").fetchall()
+    assert got == [("1", "alice", None), ("2", "bob", None)]
+    # an explicit --map is the user's own statement: nothing is guessed, nothing logged
+    r = run("ingest", "p.csv", "--format", "csv", "--db", "t.duckdb", "--map", "post_id=id",
+            "--map", "created_at=time", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "guessed" not in r.stderr
+
+
+def test_failed_first_ingest_leaves_no_store(tmp_path):
+    # The new-user trial: a file in the wrong format fails cleanly (exit 1). The store file this run
+    # created holds no ingest, so it and DuckDB's .wal/.tmp are removed; a pre-existing store, even an
+    # empty one, is never removed.
+    (tmp_path / "broken.jsonl").write_text('{"broken\n', encoding="utf-8")
+    for command in (["ingest"], ["analyze", "--out", "out"]):
+        r = run(*command, "broken.jsonl", "--format", "crowdtangle", "--db", "b.duckdb", cwd=tmp_path)
+        assert r.returncode == 1 and "broken.jsonl" in r.stderr
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("b.duckdb")) == []
+    from ioscope.store import Store
+
+    Store(tmp_path / "e.duckdb").close()  # an empty store made before the command
+    r = run("ingest", "broken.jsonl", "--format", "crowdtangle", "--db", "e.duckdb", cwd=tmp_path)
+    assert r.returncode == 1 and (tmp_path / "e.duckdb").is_file()
+    # a first ingest whose every record is quarantined still stored something (the quarantine): kept
+    (tmp_path / "q.jsonl").write_text("{broken\n", encoding="utf-8")
+    r = run("ingest", "q.jsonl", "--format", "twitter-v1", "--db", "q.duckdb", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    with Store(tmp_path / "q.duckdb") as s:
+        assert (s.counts()["posts"], s.counts()["quarantined"]) == (0, 1)
+
+
+def test_actors_from_dipromats_writes_an_actors_csv(tmp_path):
+    # Two DIPROMATS records (the files' own layout): the CSV holds one row per account, sorted by
+    # handle, with the country the file gives and the dataset as source; `actors` reads it back.
+    recs = [{"id": 1, "country": "China", "user_name": "zlj517", "tweet_type": "Tweet",
+             "tweet_id": 1230000000000000000, "UTC": "2020-02-19 10:00:00+00:00", "rts&fav": 3,
+             "language": "en", "text": "a", "value": []},
+            {"id": 2, "country": "Russia", "user_name": "mfa_russia", "tweet_type": "Tweet",
+             "tweet_id": 1230000000000000001, "UTC": "2020-02-19 11:00:00+00:00", "rts&fav": 1,
+             "language": "en", "text": "b", "value": []}]
+    (tmp_path / "d.json").write_bytes(orjson.dumps(recs))
+    r = run("actors-from", "dipromats", "d.json", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == "platform,account_id,handle,name,country,actor_type,overt,source"
+    assert [ln.split(",")[:7] for ln in lines[1:]] == [
+        ["twitter", "dipromats:mfa_russia", "mfa_russia", "mfa_russia", "RU", "diplomat", "true"],
+        ["twitter", "dipromats:zlj517", "zlj517", "zlj517", "CN", "diplomat", "true"]]
+    r = run("actors-from", "dipromats", "d.json", "--out", "actors.csv", cwd=tmp_path)
+    assert r.returncode == 0 and "2 actors written" in r.stdout
+    assert run("actors", "actors.csv", "--db", "s.duckdb", cwd=tmp_path).returncode == 0
+
+
+def test_actors_from_a_format_without_actor_labels_is_an_error(tmp_path):
+    (tmp_path / "a.jsonl").write_bytes(orjson.dumps(TWEET) + b"\n")
+    r = run("actors-from", "twitter-v1", "a.jsonl", cwd=tmp_path)
+    assert r.returncode == 1 and "does not attest actors" in r.stderr

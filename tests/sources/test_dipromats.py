@@ -12,11 +12,11 @@ import json
 
 import pytest
 
-from ioscope.actors import read_actors_csv
+from ioscope.actors import read_actors_csv, write_actors_csv
 from ioscope.ingest import ingest
 from ioscope.sources import registry
 from ioscope.sources.base import Bad, Record, SourceOptions
-from ioscope.sources.dipromats import actor_rows, write_actors_csv
+from ioscope.sources.dipromats import actor_rows
 from ioscope.store import Store
 
 RECORDS = [
@@ -72,7 +72,7 @@ def test_ingest_and_actors(path, tmp_path):
             ("embassy_x", "CN", "diplomat", True), ("eu_w", "EU", "diplomat", True),
             ("Mission_Y", "RU", "diplomat", True), ("post_z", "US", "diplomat", True)]
         buf = io.StringIO()
-        assert write_actors_csv([path], buf) == 4
+        assert write_actors_csv(rows, buf) == 4
         csv_path = tmp_path / "actors.csv"
         csv_path.write_text(buf.getvalue(), encoding="utf-8")
         assert read_actors_csv(csv_path) == rows  # the CSV reads back as the same actor rows

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 import ioscope.sources.twarc_csv  # noqa: F401  (registers the source)
 from ioscope.ingest import ingest
-from ioscope.sources import registry
+from ioscope.sources import SourceOptions, registry
 from ioscope.store import Store
 
 HEADER = ["id", "conversation_id", "referenced_tweets.replied_to.id", "referenced_tweets.retweeted.id",
@@ -187,3 +188,19 @@ def test_source_line_is_the_physical_line_and_gzip_is_read(tmp_path):
     got = dict(store.con.execute("SELECT post_id, source_line FROM posts").fetchall())
     assert got == {"1": 2, "2": 3, "3": 6}
     assert rows(store, "SELECT source_line, reason FROM quarantine") == [{"source_line": 5, "reason": "id: empty"}]
+
+
+def test_naive_created_at_is_read_in_tz_and_flagged(tmp_path):
+    # twarc writes "...Z"; a hand-edited "2021-05-01 10:00:00" has no zone: read in --tz and flagged
+    path = write_csv(tmp_path / "t.csv", [{"id": "1", "created_at": "2021-05-01T10:00:00.000Z"},
+                                          {"id": "2", "created_at": "2021-05-01 10:00:00"}])
+    src = ioscope.sources.twarc_csv.TwarcCsv()
+    a, b = list(src.read(path, SourceOptions()))
+    assert "created_at_assumed_utc" not in a.posts[0]["flags"]
+    assert b.posts[0]["created_at"] == dt.datetime(2021, 5, 1, 10, tzinfo=dt.timezone.utc)
+    assert "created_at_assumed_utc" in b.posts[0]["flags"]
+    a, b = list(src.read(path, SourceOptions(tz="Asia/Tehran")))
+    assert a.posts[0]["created_at"] == dt.datetime(2021, 5, 1, 10, tzinfo=dt.timezone.utc)  # Z wins over --tz
+    # 10:00 in Tehran on 2021-05-01 is IRDT, UTC+4:30 (Iran kept DST until 2022): 05:30 UTC
+    assert b.posts[0]["created_at"] == dt.datetime(2021, 5, 1, 5, 30, tzinfo=dt.timezone.utc)
+    assert "created_at_assumed_tz" in b.posts[0]["flags"]

@@ -48,17 +48,27 @@ def main() -> None:
 
 
 class _ProgressHandler(logging.Handler):
-    """Prints the pipeline's progress lines (``narratives: running``) on stderr, escaped."""
+    """Prints the pipeline's progress lines (``narratives: running``) and the sources' notes (the
+    ``csv`` reader's guessed column mapping, a CrowdTangle layout) on stderr, escaped; a warning is
+    prefixed ``warning:``."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        err_console.print(f"  [dim]{safe(record.getMessage())}[/]")
+        if record.levelno >= logging.WARNING:
+            err_console.print(f"  [bold yellow]warning[/]: {safe(record.getMessage())}")
+        else:
+            err_console.print(f"  [dim]{safe(record.getMessage())}[/]")
+
+
+_SHOWN_LOGGERS = ("ioscope.pipeline", "ioscope.sources")
+"""Loggers whose INFO and higher records the CLI prints on stderr."""
 
 
 def _show_progress() -> None:
-    logger = logging.getLogger("ioscope.pipeline")
-    if not any(isinstance(h, _ProgressHandler) for h in logger.handlers):
-        logger.addHandler(_ProgressHandler(logging.INFO))
-        logger.setLevel(logging.INFO)
+    for name in _SHOWN_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(h, _ProgressHandler) for h in logger.handlers):
+            logger.addHandler(_ProgressHandler(logging.INFO))
+            logger.setLevel(logging.INFO)
 
 
 def _interrupted() -> None:

@@ -77,9 +77,15 @@ def domains_import(
     from ioscope.store import Store
 
     with Store(db) as store:
-        n = import_domain_list(store, file, format, list_name=name,
-                               mapping=_parse_pairs(map, "--map") or None)
-    console.print(f"{n:,} domain labels imported from {safe(file.name)}")
+        rep = import_domain_list(store, file, format, list_name=name,
+                                 mapping=_parse_pairs(map, "--map") or None)
+    console.print(f"{safe(file.name)}: {safe(rep.summary())}")
+    shown = 5  # the first rows of each kind, with their line: enough to see why, not the whole file
+    for kind, rows in (("merged", [(ln, e, r) for ln, e, _, r in rep.merged]), ("skipped", rep.skipped)):
+        for line, entry, reason in rows[:shown]:
+            console.print(f"  {kind}: line {line}: {safe(entry)}: {safe(reason)}")
+        if len(rows) > shown:
+            console.print(f"  … {len(rows) - shown:,} more {kind} rows")
 
 
 @domains_app.command("list")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -41,7 +43,7 @@ def ingest(
 
     started = time.perf_counter()
     actor_rows = read_actors_csv(actors) if actors else None
-    with Store(db) as store, Bar() as bar:
+    with _no_empty_new_store(db), Store(db) as store, Bar() as bar:
         report = run_ingest(store, files, format=format, options=source_options(tz, map, platform),
                             strict=strict, progress=bar)
         if actor_rows is not None:
@@ -61,6 +63,37 @@ def ingest(
         console.print(f"Parquet dataset: {safe(to_parquet)}")
 
 
+@contextmanager
+def _no_empty_new_store(db: Path) -> Iterator[None]:
+    """Around a command that may create the store ``db``: when ``db`` did not exist before and, at the
+    end (success, error or Ctrl-C), the store holds nothing (no ingest, post, quarantined record or
+    actor: e.g. the first file failed), remove it and DuckDB's ``<db>.wal`` and ``<db>.tmp`` beside it,
+    so a failed first ingest leaves no empty store behind. A store that existed before is never
+    touched; one that cannot be opened to check is kept."""
+    created = not Path(db).exists()
+    try:
+        yield
+    finally:
+        if created and Path(db).is_file():
+            _remove_if_empty(Path(db))
+
+
+def _remove_if_empty(db: Path) -> None:
+    from ioscope.store import Store
+
+    try:
+        with Store(db, read_only=True) as store:
+            held = store.scalar("SELECT (SELECT count(*) FROM ingests) + (SELECT count(*) FROM posts) + "
+                                "(SELECT count(*) FROM quarantine) + (SELECT count(*) FROM actors)")
+    except Exception:  # noqa: BLE001  (a cleanup on the way out must not hide the command's own error)
+        return  # cannot tell what it holds: keep it
+    if held == 0:
+        for path in (db, db.with_name(db.name + ".wal")):
+            with suppress(FileNotFoundError):
+                path.unlink()
+        shutil.rmtree(db.with_name(db.name + ".tmp"), ignore_errors=True)
+
+
 @app.command()
 def actors(
     csv: Annotated[Path, typer.Argument(help="Actor registry CSV (see docs/actors.md).")],
@@ -75,6 +108,34 @@ def actors(
         n = store.set_actors(rows)
         matched = store.scalar("SELECT count(*) FROM actor_accounts")
     console.print(f"{n:,} actors loaded; {matched:,} matched to accounts in the store")
+
+
+@app.command("actors-from")
+def actors_from(
+    format: Annotated[str, typer.Argument(help="Format whose files attest their accounts' actors "
+                                               "(see `ioscope formats`), e.g. dipromats.")],
+    files: Annotated[list[Path], typer.Argument(help="Input files of that format.")],
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Actors CSV to write "
+                                                                    "(default: stdout).")] = None,
+) -> None:
+    """Write the actor rows a dataset itself attests (e.g. DIPROMATS: each account's country) as an
+    actors CSV, for `ioscope actors` or `ingest --actors`."""
+    import sys
+
+    from ioscope.actors import write_actors_csv
+    from ioscope.errors import ConfigError
+    from ioscope.sources import get
+
+    rows = get(format).actor_rows([Path(f) for f in files])
+    if rows is None:
+        raise ConfigError(f"format {format!r} does not attest actors; write an actors CSV by hand "
+                          "(docs/actors.md)")
+    if out is None:
+        write_actors_csv(rows, sys.stdout)
+    else:
+        with open(out, "w", encoding="utf-8", newline="") as fh:
+            write_actors_csv(rows, fh)
+        console.print(f"{len(rows):,} actors written to {safe(out)}")
 
 
 @app.command()
@@ -109,7 +170,7 @@ def analyze(
         finish(report_parquet(input, out, engine=engine, master=master, title=title,
                               params=embedding_params(model)), started)
         return
-    with Bar() as bar:
+    with _no_empty_new_store(db), Bar() as bar:
         outcome = run_analyze(files or [], db=db, out=out, actors=actors, format=format,
                               options=source_options(tz, map, platform), strict=strict, title=title,
                               progress=bar, params=embedding_params(model))

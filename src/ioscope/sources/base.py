@@ -15,8 +15,10 @@ registering it in :mod:`ioscope.sources.registry`.
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import io
+import re
 import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
@@ -38,6 +40,37 @@ def gunzip_head(head: bytes, limit: int = 65536) -> bytes:
         return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, limit)
     except zlib.error:
         return b""
+
+
+_ASSUMED_UTC_NAMES = frozenset(("UTC", "utc", "Z", "Etc/UTC"))
+_EPOCH_TEXT = re.compile(r"[+-]?\d+(?:\.\d*)?")
+_UTC_SUFFIX = re.compile(r"\s*(?:UTC|GMT)$")
+
+
+def assumed_zone_flag(tz: str) -> str:
+    """The flag of a post whose ``created_at`` was written without a zone and read in ``tz``:
+    ``created_at_assumed_utc`` when ``tz`` is UTC (``"UTC"``, ``"utc"``, ``"Z"``, ``"Etc/UTC"``: the
+    default, so UTC is an assumption), else ``created_at_assumed_tz`` (the zone named with ``--tz``). The
+    rule of docs/sources.md ("Times"); the same for every source whose times may lack a zone."""
+    return "created_at_assumed_utc" if tz in _ASSUMED_UTC_NAMES else "created_at_assumed_tz"
+
+
+def time_is_naive(value: Any) -> bool:
+    """True when :func:`ioscope.timeparse.parse_time` would read ``value`` as wall time in a zone it was
+    given rather than from the value itself: a naive ISO-like string (``"2020-03-25 10:00"``, a date
+    alone) or a naive ``datetime``. False for a value with ``Z``/an offset/a trailing ``UTC``/``GMT``,
+    the Twitter v1.1 layout, epoch numbers (always UTC), and anything unparseable. Never raises."""
+    if isinstance(value, dt.datetime):
+        return value.tzinfo is None or value.utcoffset() is None
+    if not isinstance(value, str):
+        return False
+    s = value.strip()
+    if not s or s[0].isalpha() or _EPOCH_TEXT.fullmatch(s) or _UTC_SUFFIX.search(s):
+        return False
+    try:
+        return dt.datetime.fromisoformat(s).tzinfo is None
+    except ValueError:
+        return False
 
 
 @dataclass
@@ -95,6 +128,12 @@ class Source(ABC):
     def read(self, path: Path, options: SourceOptions) -> Iterator[Record | Bad]:
         """Yield a Record or Bad for every input record, in file order. Raises SourceError only when
         the file as a whole cannot be read (missing, unreadable header)."""
+
+    def actor_rows(self, paths: list[Path]) -> list[dict[str, Any]] | None:
+        """Actor-registry rows (columns of :data:`ioscope.schema.ACTORS`) that the files themselves
+        attest (a dataset that labels each account's country), or None when the format carries no
+        such labels (the default). ``ioscope actors-from FORMAT FILES`` writes them as a CSV."""
+        return None
 
     # -- helpers for subclasses -------------------------------------------------------------------
 

@@ -39,18 +39,16 @@ the file keeps loading.
 
 Actors: :func:`actor_rows` reads the same files and gives one ``actors`` row per account: country
 ``CN``/``RU``/``US``/``EU`` from ``country``, actor_type ``diplomat`` (the files do not tell ministries,
-embassies and heads of state apart), overt. ``python -m ioscope.sources.dipromats FILE... > actors.csv``
+embassies and heads of state apart), overt. ``ioscope actors-from dipromats FILE... --out actors.csv``
 writes them as an actors CSV for ``ioscope actors`` / ``ingest --actors``.
 """
 
 from __future__ import annotations
 
-import csv
 import re
-import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from ioscope.errors import SourceError
 from ioscope.ids import clean_id
@@ -143,6 +141,10 @@ class Dipromats(Source):
             return 0.95
         return 0.95 if b'"rts&fav"' in text and b'"tweet_type"' in text else 0.0
 
+    def actor_rows(self, paths: list[Path]) -> list[dict[str, Any]]:
+        """The accounts of ``paths`` as actors (see :func:`actor_rows`)."""
+        return actor_rows(paths)
+
     def read(self, path: Path, options: SourceOptions) -> Iterator[Record | Bad]:
         """Yield a Record or Bad per array element. ``options`` is not used: times carry their offset."""
         with self.open_binary(path) as fh:
@@ -187,20 +189,3 @@ def actor_rows(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
                     "actor_type": "diplomat", "overt": True, "source": ACTOR_SOURCE,
                 }
     return [out[k] for k in sorted(out)]
-
-
-def write_actors_csv(paths: Iterable[str | Path], out: IO[str]) -> int:
-    """Write :func:`actor_rows` of ``paths`` to ``out`` as an actors CSV (docs/actors.md); returns rows."""
-    rows = actor_rows(paths)
-    columns = ("platform", "account_id", "handle", "name", "country", "actor_type", "overt", "source")
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    for r in rows:
-        writer.writerow(["" if r[c] is None else str(r[c]).lower() if c == "overt" else r[c] for c in columns])
-    return len(rows)
-
-
-if __name__ == "__main__":  # python -m ioscope.sources.dipromats FILE... > actors.csv
-    if len(sys.argv) < 2:
-        sys.exit("usage: python -m ioscope.sources.dipromats FILE... > actors.csv")
-    write_actors_csv(sys.argv[1:], sys.stdout)

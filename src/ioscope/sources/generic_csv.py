@@ -4,7 +4,9 @@ Format ``csv``. ``options.mapping`` maps canonical columns to the file's columns
 ``{"post_id": "message_id", "created_at": "timestamp", "text": "message"}``. Keys (:data:`MAPPING_KEYS`):
 
 * required: ``post_id``; ``created_at`` (times through :func:`ioscope.timeparse.parse_time`, naive
-  values read in ``options.tz``). Map ``created_at`` to ``""`` to state that the file has no time
+  values read in ``options.tz`` and flagged ``created_at_assumed_utc``, or ``created_at_assumed_tz``
+  when ``options.tz`` is another zone; a time with ``Z``, an offset or epoch seconds is not flagged).
+  Map ``created_at`` to ``""`` to state that the file has no time
   column: posts then get a NULL time and the flag ``created_at_missing``;
 * optional post columns: ``account_id``, ``account_handle``, ``text``, ``lang``, ``kind``,
   ``ref_post_id``, ``ref_account_id``, ``ref_account_handle``, ``urls``, ``hashtags``, ``mentions``,
@@ -29,8 +31,17 @@ Format ``csv``. ``options.mapping`` maps canonical columns to the file's columns
 
 A key that is not in this list, or a column the file lacks, raises ConfigError naming it (a typo is an
 error, never a silently empty column). Without a mapping, common names are tried
-(:data:`DEFAULT_NAMES`, case-insensitive) and ConfigError lists the header when no post ID or time
-column is found. ``kind`` values are normalised (``retweet``/``RT``/``share`` -> ``repost``, ...); an
+(:data:`DEFAULT_NAMES`, case-insensitive; the first name of a key's list that the header has wins) and
+ConfigError lists the header when no post ID or time column is found. The names tried for the author:
+``account_id`` <- ``account_id``, ``user_id``, ``userid``, ``author_id``, ``user_id_str``, ``author.id``;
+``account_handle`` <- ``account_handle``, ``screen_name``, ``username``, ``handle``,
+``user_screen_name``, ``author.username``, ``user_name``, ``author_username``, ``author_handle``,
+``author`` (a bare ``author`` may be a handle or a display name, never trusted as an ID: it fills the
+handle only, and ``account_id`` stays NULL unless an ID column is found). The guessed mapping is logged
+once per file at INFO on the ``ioscope.sources.generic_csv`` logger (the CLI prints it), e.g.
+``csv: p.csv: guessed post_id <- id, created_at <- time, account_handle <- author; not used: views;
+no account_id column: posts have no account (give --map account_id=COLUMN)``.
+``kind`` values are normalised (``retweet``/``RT``/``share`` -> ``repost``, ...); an
 unknown kind quarantines the row. Without kind or relation columns every post is ``original``.
 List cells (``urls``, ``hashtags``, ``mentions``) may be JSON or Python lists (``["a","b"]``,
 ``['a', 'b']``, ``[a, b]``) or separated by whitespace, ``|`` or ``,`` (URLs: ``,`` only before a new
@@ -65,7 +76,9 @@ from typing import Any
 
 from ioscope.errors import ConfigError, SourceError
 from ioscope.ids import clean_id, parse_count
-from ioscope.sources.base import Bad, Record, Source, SourceOptions, gunzip_head
+from ioscope.sources.base import (
+    Bad, Record, Source, SourceOptions, assumed_zone_flag, gunzip_head, time_is_naive,
+)
 from ioscope.sources.registry import register
 from ioscope.textnorm import extract_hashtags, extract_mentions, nfc, normalize_lang, strip_bidi
 from ioscope.timeparse import parse_time, zone
@@ -91,9 +104,9 @@ DEFAULT_NAMES: dict[str, tuple[str, ...]] = {
     "post_id": ("post_id", "id_str", "id", "tweet_id", "tweetid", "message_id", "status_id"),
     "created_at": ("created_at", "timestamp", "date", "datetime", "published_at", "publish_date",
                    "tweet_time", "time"),
-    "account_id": ("account_id", "user_id", "userid", "author_id", "user_id_str"),
+    "account_id": ("account_id", "user_id", "userid", "author_id", "user_id_str", "author.id"),
     "account_handle": ("account_handle", "screen_name", "username", "handle", "user_screen_name",
-                       "author.username"),
+                       "author.username", "user_name", "author_username", "author_handle", "author"),
     "text": ("text", "content", "message", "full_text", "tweet_text", "body"),
     "lang": ("lang", "language", "tweet_language"),
     "urls": ("urls", "expanded_urls", "links"),
@@ -332,6 +345,23 @@ def resolve_mapping(mapping: dict[str, str] | None, header: list[str], path: Pat
     return resolved
 
 
+def describe_guess(cols: dict[str, int | None], header: list[str], path: Path) -> str:
+    """One line saying what a mapping guessed from :data:`DEFAULT_NAMES` does with the file's columns:
+    ``"csv: <file name>: guessed <key> <- <column>, ...; not used: <column>, ..."``, in the order of
+    :data:`DEFAULT_NAMES`, and, when no account column was found, a note that posts have no account
+    (so co-action and amplification analyses cannot use them). ``cols`` is what
+    :func:`resolve_mapping` returned for ``header``. Never raises."""
+    used = [f"{key} <- {header[i]}" for key, i in cols.items() if i is not None]
+    taken = {i for i in cols.values() if i is not None}
+    unused = [name for i, name in enumerate(header) if i not in taken]
+    line = f"csv: {path.name}: guessed {', '.join(used)}"
+    if unused:
+        line += f"; not used: {', '.join(unused)}"
+    if cols.get("account_id") is None:
+        line += "; no account_id column: posts have no account (give --map account_id=COLUMN)"
+    return line
+
+
 @register
 class GenericCsv(Source):
     """Posts from any CSV through a column mapping (see the module docstring)."""
@@ -357,6 +387,8 @@ class GenericCsv(Source):
         delimiter = "\t" if _csv_suffix(path) == ".tsv" else None
         with CsvRecords(self, path, delimiter) as records:
             cols = resolve_mapping(options.mapping, records.header, Path(path))
+            if not options.mapping:
+                log.info("%s", describe_guess(cols, records.header, Path(path)))
             group_col = cols.pop("group_by", None)
             if group_col is not None and group_col != cols.get("post_id"):
                 raise ConfigError(f"{path}: mapping 'group_by' must name the post_id column "
@@ -422,6 +454,8 @@ class GenericCsv(Source):
                 created = parse_time(raw_time, tz=options.tz)
             except ValueError as exc:
                 return Bad(line, f"bad created_at: {exc}", raw_record(cells))
+            if time_is_naive(raw_time):
+                flags.append(assumed_zone_flag(options.tz))
         platform = options.platform or get("platform") or "generic"
         text = get("text")
         text = nfc(cells[cols["text"]]) if text is not None else None

@@ -58,7 +58,7 @@ from pathlib import Path
 from ioscope.errors import SourceError
 from ioscope.ids import clean_id
 from ioscope.ids import parse_count as _count
-from ioscope.sources.base import Bad, Record, Source, SourceOptions
+from ioscope.sources.base import Bad, Record, Source, SourceOptions, assumed_zone_flag
 from ioscope.sources.registry import register
 from ioscope.sources.generic_csv import CsvRecords, raw_record, sniff_header
 from ioscope.textnorm import nfc, normalize_lang, unescape_once
@@ -212,7 +212,7 @@ class IoArchive(Source):
                 created_at = parse_time(tweet_time, tz=options.tz)
             except ValueError as exc:
                 return Bad(n, f"tweet_time: {exc}", raw_record(cells))
-            flags.append("created_at_assumed_utc" if options.tz in ("UTC", "utc", "Z") else "created_at_assumed_tz")
+            flags.append(assumed_zone_flag(options.tz))
             if _MINUTES.match(tweet_time):
                 flags.append("created_at_minute_precision")
         else:

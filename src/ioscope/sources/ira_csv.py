@@ -20,7 +20,9 @@ Mapping:
 * **account_id**: ``external_author_id`` (else ``alt_external_id``) when its digits are exact (a value
   such as ``9.06E+17`` lost precision and is not used); otherwise ``"ira:" + handle.casefold()``.
 * **created_at**: ``publish_date``, naive, read in ``options.tz`` (default UTC: the 538 times are
-  believed to be UTC, which the source does not state).
+  believed to be UTC, which the source does not state). Every post is flagged
+  ``created_at_assumed_utc`` (``created_at_assumed_tz`` when ``--tz`` names another zone): the file never
+  writes a zone, so the zone is always an assumption (:func:`ioscope.sources.base.assumed_zone_flag`).
 * **kind**: ``R``/``RETWEET`` -> ``repost`` (the original and its author are not in the data: ref
   columns stay NULL), ``Q``/``QUOTE_TWEET`` -> ``quote``, else ``original`` (``retweet=1`` with an
   empty ``post_type`` counts as a repost).
@@ -49,7 +51,7 @@ from pathlib import Path
 
 from ioscope.errors import ConfigError, SourceError
 from ioscope.ids import clean_id, parse_count
-from ioscope.sources.base import Bad, Record, Source, SourceOptions
+from ioscope.sources.base import Bad, Record, Source, SourceOptions, assumed_zone_flag
 from ioscope.sources.generic_csv import CsvRecords, sniff_header
 from ioscope.sources.registry import register
 from ioscope.textnorm import extract_hashtags, extract_mentions, nfc, unescape_tweet_text
@@ -128,6 +130,7 @@ class _RowReader:
     # Per-file state: column positions, a cache of parsed times, occurrence counts of (handle, time, text).
     def __init__(self, col: dict[str, int], handle_col: int, tz: str):
         self.col, self.handle_col, self.tz = col, handle_col, tz
+        self.zone_flag = assumed_zone_flag(tz)  # both layouts are naive: every time is read in tz
         self.times: dict[str, object] = {}
         self.seen: dict[tuple[str, str, str], int] = {}
         self.ids = [col[c] for c in ("external_author_id", "alt_external_id") if c in col]
@@ -165,7 +168,7 @@ class _RowReader:
             return _bad(line, f"retweet flag is not 0/1: {retweet!r} (columns shifted?)", cells)
         kind = POST_TYPES[post_type] or ("repost" if retweet == "1" else "original")
 
-        flags = ["had_nul"] if had_nul else []
+        flags = [self.zone_flag, "had_nul"] if had_nul else [self.zone_flag]
         handle = cells[self.handle_col].strip()
         account_id = None
         for i in self.ids:

@@ -14,7 +14,9 @@ Mapping, per row:
   ``repost_id`` first: a repost is excluded from every other network type);
 * text = ``message`` (NFC); hashtags and mentions are extracted from it;
 * created_at = ``timestamp``: seconds since 1970-01-01 UTC (the toolkit only needs a consistent
-  offset; ioscope reads the number as POSIX seconds, with fractions);
+  offset; ioscope reads the number as POSIX seconds, with fractions). A date-time written instead
+  (``2020-03-25 10:00:00``) is read by :func:`ioscope.timeparse.parse_time`; without a zone it is read in
+  ``options.tz`` and flagged ``created_at_assumed_utc``/``created_at_assumed_tz``;
 * urls = ``urls`` split as the toolkit does (a space-separated string) or read as a JSON/Python list
   (``['http://a', 'http://b']``, as in the toolkit's generated sample data); empty cells give no URL;
   domains = registered domains of the URLs.
@@ -29,13 +31,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from ioscope.errors import SourceError
+from ioscope.errors import ConfigError, SourceError
 from ioscope.ids import clean_id
-from ioscope.sources.base import Bad, Record, Source, SourceOptions
+from ioscope.sources.base import Bad, Record, Source, SourceOptions, assumed_zone_flag, time_is_naive
 from ioscope.sources.generic_csv import CsvRecords, parse_list, sniff_header
 from ioscope.sources.registry import register
 from ioscope.textnorm import extract_hashtags, extract_mentions, nfc
-from ioscope.timeparse import parse_time
+from ioscope.timeparse import parse_time, zone
 from ioscope.urls import link_domains
 
 COLUMNS = ("message_id", "user_id", "username", "repost_id", "reply_id", "message", "timestamp", "urls")
@@ -56,8 +58,13 @@ class QutCnt(Source):
         return 0.97 if names == COLUMNS else 0.0
 
     def read(self, path: Path, options: SourceOptions) -> Iterator[Record | Bad]:
-        """Yield a Record or a Bad per CSV record. Raises SourceError when a column is missing."""
+        """Yield a Record or a Bad per CSV record. Raises SourceError when a column is missing, ConfigError
+        for an unknown ``options.tz``."""
         platform = options.platform or "unknown"
+        try:
+            zone(options.tz)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
         with CsvRecords(self, path, ",") as records:
             col = {name.lower(): i for i, name in enumerate(records.header)}
             missing = [c for c in COLUMNS if c not in col]
@@ -74,10 +81,12 @@ class QutCnt(Source):
                     yield Bad(line, "message_id is empty", ",".join(cells))
                     continue
                 try:
-                    created = parse_time(get["timestamp"].strip())
+                    created = parse_time(get["timestamp"].strip(), tz=options.tz)
                 except ValueError as exc:
                     yield Bad(line, f"bad timestamp: {exc}", ",".join(cells))
                     continue
+                if time_is_naive(get["timestamp"]):
+                    flags = [*flags, assumed_zone_flag(options.tz)]
                 account_id, f2 = clean_id(get["user_id"], field="account_id")
                 repost, _ = clean_id(get["repost_id"], field="ref_post_id")
                 reply, _ = clean_id(get["reply_id"], field="ref_post_id")

@@ -25,7 +25,8 @@ Rules:
 * urls: platform permalinks and ``pic.twitter.com`` media links are relations, not links; an empty cell
   is no URL; hashtags/mentions lose their ``#``/``@``; without entity columns they come from the text;
 * ``edit_history_tweet_ids`` -> flag ``edit_group:<first id>`` for a later version of an edited post;
-* ``created_at`` ISO 8601 with ``Z`` (UTC).
+* ``created_at`` ISO 8601 with ``Z`` (UTC); a value without a zone (a file edited by hand or by a
+  spreadsheet) is read in ``options.tz`` and flagged ``created_at_assumed_utc``/``created_at_assumed_tz``.
 
 Records are read by :class:`ioscope.sources.generic_csv.CsvRecords` (plain or gzip-compressed CSV; a
 BOM and quotes around header names are removed, case 14). A row with a wrong number of cells, invalid
@@ -42,14 +43,14 @@ from typing import Any
 
 import orjson
 
-from ioscope.errors import SourceError
+from ioscope.errors import ConfigError, SourceError
 from ioscope.ids import clean_id
 from ioscope.ids import parse_count as _count
-from ioscope.sources.base import Bad, Record, Source, SourceOptions
+from ioscope.sources.base import Bad, Record, Source, SourceOptions, assumed_zone_flag, time_is_naive
 from ioscope.sources.generic_csv import CsvRecords, raw_record, sniff_header
 from ioscope.sources.registry import register
 from ioscope.textnorm import extract_hashtags, extract_mentions, nfc, normalize_lang, unescape_once
-from ioscope.timeparse import parse_time
+from ioscope.timeparse import parse_time, zone
 from ioscope.urls import is_platform_permalink, link_domains, pick_expanded
 
 PLATFORM = "twitter"
@@ -109,6 +110,10 @@ class TwarcCsv(Source):
     def read(self, path: Path, options: SourceOptions) -> Iterator[Record | Bad]:
         """Yield a Record or Bad per CSV record, in file order, at the physical line where the record
         starts (header = line 1); the file may be gzip-compressed (see the module docstring)."""
+        try:
+            zone(options.tz)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
         with CsvRecords(self, path, ",") as records:
             cols = records.header
             if "id" not in cols:
@@ -119,9 +124,10 @@ class TwarcCsv(Source):
                     yield item
                     continue
                 line, cells, had_nul = item
-                yield self._row(line, {c: cells[i] for c, i in idx.items()}, cells, had_nul)
+                yield self._row(line, {c: cells[i] for c, i in idx.items()}, cells, had_nul, options.tz)
 
-    def _row(self, n: int, row: dict[str, str], cells: list[str], had_nul: bool) -> Record | Bad:
+    def _row(self, n: int, row: dict[str, str], cells: list[str], had_nul: bool,
+             tz: str = "UTC") -> Record | Bad:
         def g(col: str) -> str:
             return row.get(col, "") or ""
 
@@ -137,9 +143,11 @@ class TwarcCsv(Source):
         if post_id is None:
             return Bad(n, "id: empty", raw_record(cells))
         try:
-            created_at = parse_time(g("created_at")) if g("created_at").strip() else None
+            created_at = parse_time(g("created_at"), tz=tz) if g("created_at").strip() else None
         except ValueError as exc:
             return Bad(n, f"created_at: {exc}", raw_record(cells))
+        if created_at is not None and time_is_naive(g("created_at")):
+            flags.append(assumed_zone_flag(tz))
         if created_at is None:
             flags.append("created_at_missing")
         account_id = join_id(g("author_id") or g("author.id"), "account_id")

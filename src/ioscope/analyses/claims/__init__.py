@@ -43,9 +43,14 @@ class Claims(Analysis):
     * ``sources`` (None): claim sources to use (``claims.source`` values, e.g. ``("poynter",
       "euvsdisinfo")``); None = all. ``ratings`` (("false", "misleading", "unproven")):
       ``rating_normalized`` values used.
-    * ``chunk_chars`` (400), ``min_letters`` (15), ``lexical_min`` (0.6), ``exact_max_pairs``
-      (200,000,000 text×claim pairs; beyond: IVF index), ``null_sample`` (3,000), ``seed`` (0): see
-      :mod:`.matching`.
+    * ``chunk_chars`` (400), ``min_letters`` (15), ``exact_max_pairs`` (200,000,000 text×claim pairs;
+      beyond: IVF index), ``null_sample`` (3,000), ``seed`` (0): see :mod:`.matching`.
+    * ``lexical_min`` (0.85): IDF-weighted share of the claim's character 5-gram shingles a unit must
+      repeat in verbatim runs for the ``lexical`` rule (:class:`.matching.LexicalRule`);
+      ``lexical_min_shingles`` (30): claims with fewer distinct shingles (after a truncation mark is
+      removed) are never matched by that rule; ``lexical_min_truncated`` (0.9): the share needed for a
+      claim text cut by its source ("…", "..."). Set on DIPROMATS tweets × Poynter/EUvsDisinfo claims
+      (docs/analyses/claims.md, "The lexical rule").
     * ``cluster_table`` ("coordination_cluster_members"): a store table (platform, account_id,
       cluster_id) naming coordination clusters; used when it exists.
     * ``write`` (True): replace this model's rows of ``claim_matches`` (skipped on a read-only store).
@@ -79,7 +84,8 @@ class Claims(Analysis):
                  kinds: tuple[str, ...] = ("original", "quote", "reply", "repost"),
                  sources: tuple[str, ...] | None = None,
                  ratings: tuple[str, ...] = ("false", "misleading", "unproven"),
-                 chunk_chars: int = 400, min_letters: int = 15, lexical_min: float = 0.6,
+                 chunk_chars: int = 400, min_letters: int = 15, lexical_min: float = 0.85,
+                 lexical_min_shingles: int = 30, lexical_min_truncated: float = 0.9,
                  exact_max_pairs: int = 200_000_000, null_sample: int = 3000, seed: int = 0,
                  cluster_table: str = "coordination_cluster_members", write: bool = True):
         self.model = model
@@ -92,6 +98,8 @@ class Claims(Analysis):
         self.chunk_chars = chunk_chars
         self.min_letters = min_letters
         self.lexical_min = lexical_min
+        self.lexical_min_shingles = lexical_min_shingles
+        self.lexical_min_truncated = lexical_min_truncated
         self.exact_max_pairs = exact_max_pairs
         self.null_sample = null_sample
         self.seed = seed
@@ -108,11 +116,21 @@ class Claims(Analysis):
             pos_int(name)
         if not isinstance(self.threshold, (int, float)) or isinstance(self.threshold, bool):
             raise AnalysisError(f"claims: threshold must be a number, got {self.threshold!r}")
+        for name in ("lexical_min", "lexical_min_truncated"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v <= 1:
+                raise AnalysisError(f"claims: {name} must be a number in (0, 1], got {v!r}")
+        v = self.lexical_min_shingles
+        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+            raise AnalysisError(f"claims: lexical_min_shingles must be an integer >= 0, got {v!r}")
         if self.post_mode not in POST_MODES:
             raise AnalysisError(f"claims: post_mode must be one of {POST_MODES}, got {self.post_mode!r}")
         return MatchParams(top_k=self.top_k, threshold=float(self.threshold), post_mode=self.post_mode,
                            chunk_chars=self.chunk_chars, min_letters=int(self.min_letters),
-                           lexical_min=float(self.lexical_min), exact_max_pairs=self.exact_max_pairs,
+                           lexical_min=float(self.lexical_min),
+                           lexical_min_shingles=self.lexical_min_shingles,
+                           lexical_min_truncated=float(self.lexical_min_truncated),
+                           exact_max_pairs=self.exact_max_pairs,
                            null_sample=self.null_sample, seed=int(self.seed))
 
     def run(self, store: Store) -> Result:

@@ -129,8 +129,10 @@ def shifts(
     keywords: Annotated[Optional[list[str]], typer.Option(
         help="A narrative by keywords: NAME=REGEX (repeatable, case-insensitive).")] = None,
     window_days: Annotated[int, typer.Option(help="Days before/after each event for the test.")] = 14,
-    min_gap_days: Annotated[float, typer.Option(help="Days without any collected post that make a "
+    min_gap_days: Annotated[float, typer.Option(help="Days without any post of a collection that make a "
                                                      "collection gap (masked, reported); 0 = off.")] = 7,
+    coverage_by: Annotated[str, typer.Option(help="What a collection is for coverage: dataset (the "
+                                                  "input file's folder) or file.")] = "dataset",
 ) -> None:
     """Series over time, change points, before/after tests at events, and the overt-to-covert check."""
     from ioscope.pipeline import run_one
@@ -141,7 +143,7 @@ def shifts(
     result = run_one(db, "shifts", out, by=tuple(b.strip() for b in by.split(",") if b.strip()),
                      narrative=narrative, events=str(events) if events else None, bucket=bucket,
                      zone=zone, text_filter=text_filter or None, window_days=window_days,
-                     min_gap_days=min_gap_days)
+                     min_gap_days=min_gap_days, coverage_by=coverage_by)
     _print_result(result, out)
 
 

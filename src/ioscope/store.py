@@ -334,13 +334,7 @@ class Store:
         dashboard and any DuckDB client can read it. ``name`` must be a plain identifier
         (``[a-z0-9_]+``); raises StoreError otherwise or on a read-only store."""
         self._require_writable()
-        if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
-            raise StoreError(f"bad result table name {name!r}")
-        self.con.register("_ioscope_result", frame)
-        try:
-            self.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _ioscope_result")
-        finally:
-            self.con.unregister("_ioscope_result")
+        replace_table(self.con, name, frame)
 
     # -- actors ----------------------------------------------------------------------------------------
 
@@ -404,6 +398,19 @@ class Store:
     def _require_writable(self) -> None:
         if self.read_only:
             raise StoreError(f"{self.path}: store is open read-only")
+
+
+def replace_table(con: Any, name: str, frame: pd.DataFrame) -> None:
+    """``CREATE OR REPLACE TABLE name`` with the rows and columns of ``frame`` on the DuckDB
+    connection ``con`` (a store's, or a Spark store's driver connection). ``name`` must be a plain
+    identifier (``[a-z][a-z0-9_]*``); raises StoreError otherwise."""
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+        raise StoreError(f"bad result table name {name!r}")
+    con.register("_ioscope_result", frame)
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _ioscope_result")
+    finally:
+        con.unregister("_ioscope_result")
 
 
 def _staging_sql(table: str) -> str:

@@ -38,7 +38,6 @@ Only the results the analyses ask for travel to the driver; tables of posts neve
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -58,7 +57,7 @@ from ioscope.engines.parquet import (
     ACTOR_ACCOUNTS_SQL, PARTITIONS, canonical_sql_type, extra_tables, read_manifest, table_columns)
 from ioscope.errors import ConfigError, StoreError
 from ioscope.schema import create_table_sql
-from ioscope.store import Store
+from ioscope.store import Store, replace_table
 
 INSTALL_HINT = "pip install 'ioscope[spark]' (and Java 17 or newer: apt-get install default-jre-headless)"
 
@@ -635,13 +634,7 @@ class SparkStore:
         :meth:`ioscope.store.Store.save_result_table` does in a DuckDB store; later analyses read it
         (Spark gets a copy when a Spark statement does). Raises StoreError for a name that is not a
         plain identifier or is a dataset table."""
-        if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
-            raise StoreError(f"bad result table name {name!r}")
-        self.con.register("_ioscope_result", frame)
-        try:
-            self.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _ioscope_result")
-        finally:
-            self.con.unregister("_ioscope_result")
+        replace_table(self.con, name, frame)
 
     def __init__(self, spark, tables: Mapping[str, Any], *, path: str | Path | None = None,
                  materialize: str = "local_checkpoint", checkpoint_dir: str | None = None,

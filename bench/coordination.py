@@ -80,6 +80,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from _measure import tree_rss_mib  # bench/ is sys.path[0] when run as a script
+
 import orjson
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -270,29 +272,6 @@ def generate(work: Path, n: int) -> dict:
 
 # -- measuring --------------------------------------------------------------------------------------
 
-def _tree_rss_mib(pid: int) -> float:
-    """Resident memory of ``pid`` and all its descendants, MiB (Linux /proc)."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    page = os.sysconf("SC_PAGE_SIZE")
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                parts = f.read().rsplit(")", 1)[1].split()
-            children.setdefault(int(parts[1]), []).append(int(entry))
-            rss[int(entry)] = int(parts[21]) * page
-        except (OSError, IndexError, ValueError):
-            continue
-    total, stack = 0, [pid]
-    while stack:
-        p = stack.pop()
-        total += rss.get(p, 0)
-        stack.extend(children.get(p, []))
-    return total / 2**20
-
-
 @dataclass
 class Run:
     tool: str
@@ -320,7 +299,7 @@ def measure(cmd: list[str], log: Path, timeout: float | None) -> tuple[float, fl
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
-            peak = max(peak, _tree_rss_mib(proc.pid))
+            peak = max(peak, tree_rss_mib(proc.pid))
             if timeout and time.perf_counter() - started > timeout and not timed_out:
                 timed_out = True
                 os.killpg(proc.pid, 9)

@@ -43,6 +43,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _measure import tree_rss_mib  # bench/ is sys.path[0] when run as a script
+
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 _POSTS = """
@@ -139,28 +141,6 @@ def _trial(engine: str, data_dir: str, analyses: list[str], args: argparse.Names
     return {"start_s": t1 - t0, "run_s": time.perf_counter() - t1, "result_rows": rows, "per": per}
 
 
-def _tree_rss_mb(pid: int) -> float:
-    """Resident memory of ``pid`` and all its descendants, MiB (Linux /proc)."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                parts = f.read().rsplit(")", 1)[1].split()
-            children.setdefault(int(parts[1]), []).append(int(entry))
-            rss[int(entry)] = int(parts[21]) * os.sysconf("SC_PAGE_SIZE")
-        except (OSError, IndexError, ValueError):
-            continue
-    total, stack = 0, [pid]
-    while stack:
-        p = stack.pop()
-        total += rss.get(p, 0)
-        stack.extend(children.get(p, []))
-    return total / 2**20
-
-
 def run_trial(engine: str, data_dir: Path, args: argparse.Namespace) -> dict:
     """One engine on one dataset in a subprocess: its result dict plus peak_mb, or error."""
     cmd = [sys.executable, __file__, "--_trial", engine, str(data_dir), "--analyses", args.analyses,
@@ -173,7 +153,7 @@ def run_trial(engine: str, data_dir: Path, args: argparse.Namespace) -> dict:
         peak, started = 0.0, time.monotonic()
         timed_out = False
         while proc.poll() is None:
-            peak = max(peak, _tree_rss_mb(proc.pid))
+            peak = max(peak, tree_rss_mib(proc.pid))
             if time.monotonic() - started > args.trial_timeout:
                 timed_out = True
                 os.killpg(proc.pid, signal.SIGKILL)  # the child's own session: it and the JVM only

@@ -97,3 +97,16 @@ def test_article_chunks_and_boilerplate():
     out = strip_boilerplate(longs + [disc], 100)
     assert out[:3] == [f"{'x' * 300} {i}. The U.S. said so." for i in range(3)]
     assert out[3] == disc
+
+
+def test_lexical_model_keeps_verbatim_repeats_that_also_pass_z(make_store, scenario, tmp_path):
+    # With the lexical (tfidf) model only near-verbatim matches count. Posts 1 and 2 repeat K1 word
+    # for word. A threshold of 0 lets every retrieved pair pass the z rule too (on real data a
+    # tfidf z >= 5 is common: a user trial saw 5,226 such pairs). A pair that passes both must be
+    # kept (labelled lexical), not dropped because its first label was z — the trial lost every
+    # verbatim repeat this way — while the unrelated pairs stay out.
+    store = build(make_store, scenario, tmp_path)
+    m = Claims(model="tfidf", threshold=0.0).run(store).tables["matches"]
+    got = sorted(zip(m["post_id"], m["claim_id"], m["rule"], strict=True))
+    assert ("1", "K1", "lexical") in got and ("2", "K1", "lexical") in got
+    assert {c for _, c, _ in got} == {"K1"}

@@ -20,9 +20,9 @@ Steps (see docs/analyses/claims.md for the why):
    (a Spanish claim is closer to any Spanish COVID post than its own Chinese translation is to it);
    the per-language null removes that bias and the per-claim null removes "hub" claims that are close
    to every post on the topic. A unit's score for a claim is the maximum over its chunks.
-5. **Keep** a (text, claim) pair when ``rerank_score >= threshold`` (rule ``z>=<threshold>``), or
-   when one unit of the post repeats the claim near-verbatim (rule ``lexical``,
-   :class:`LexicalRule`): at least ``lexical_min`` of the claim's IDF-weighted character 5-gram
+5. **Keep** a (text, claim) pair when one unit of the post repeats the claim near-verbatim (rule
+   ``lexical``, which wins when both rules keep a pair), or when ``rerank_score >= threshold`` (rule
+   ``z>=<threshold>``). The lexical rule (:class:`LexicalRule`): at least ``lexical_min`` of the claim's IDF-weighted character 5-gram
    shingles occur in the unit inside verbatim runs of at least ``LEXICAL_RUN`` consecutive shingles;
    claims with fewer than ``lexical_min_shingles`` distinct shingles are never matched this way, and
    a truncated claim ("…", "...") needs ``lexical_min_truncated``.
@@ -210,7 +210,9 @@ def match_texts(store, embedder: Embedder, texts: pd.DataFrame, claims: pd.DataF
             for c in profiles}
     keep_lex = cand["lexical"] >= cand["claim_i"].map(need)
     cand = cand[keep_z | keep_lex].copy()
-    cand["rule"] = np.where(keep_z[cand.index], f"z>={p.threshold:g}", "lexical")
+    # A pair both rules keep is labelled ``lexical``: verbatim evidence is the stronger reason, and
+    # a lexical embedding model (tfidf) keeps only ``lexical`` pairs.
+    cand["rule"] = np.where(keep_lex[cand.index], "lexical", f"z>={p.threshold:g}")
     cand["text_hash"] = eligible["text_hash"].to_numpy()[cand["text_i"]]
     cand["claim_id"] = claims["claim_id"].to_numpy()[cand["claim_i"]]
     cand = cand.sort_values(["text_hash", "rerank_score", "claim_id"], ascending=[True, False, True])

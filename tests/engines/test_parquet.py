@@ -42,9 +42,18 @@ def test_duckdb_reads_back_every_table_unchanged(tiny_store, tmp_path: Path) -> 
 
 def test_refuses_a_non_empty_directory_and_a_foreign_schema(tiny_store, tmp_path: Path) -> None:
     write_parquet(tiny_store, tmp_path / "ds")
-    with pytest.raises(StoreError, match="not empty"):
+    with pytest.raises(StoreError, match="already; pass overwrite=True"):
         write_parquet(tiny_store, tmp_path / "ds")
     write_parquet(tiny_store, tmp_path / "ds", overwrite=True)
+    # A folder of other files is never replaced, overwrite or not (a user trial lost notes.txt and
+    # posts/keep.txt to `ingest --to-parquet mine`): both files are still there afterwards.
+    mine = tmp_path / "mine"
+    (mine / "posts").mkdir(parents=True)
+    (mine / "notes.txt").write_text("n")
+    (mine / "posts" / "keep.txt").write_text("k")
+    with pytest.raises(StoreError, match="not an ioscope Parquet dataset"):
+        write_parquet(tiny_store, mine, overwrite=True)
+    assert (mine / "notes.txt").read_text() == "n" and (mine / "posts" / "keep.txt").read_text() == "k"
     manifest = tmp_path / "ds" / MANIFEST
     manifest.write_text(json.dumps({"schema_version": 999}))
     with pytest.raises(SchemaVersionError):

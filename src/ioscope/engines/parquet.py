@@ -67,13 +67,19 @@ def write_parquet(store: Any, out_dir: str | Path, *, overwrite: bool = False,
     with a DuckDB ``con``) to the dataset ``out_dir`` (layout in the module docstring).
 
     Returns the row count per table. Raises StoreError when ``out_dir`` exists and is not empty and
-    ``overwrite`` is false (``overwrite=True`` deletes it first). Uses DuckDB's ``COPY ... TO ...
+    ``overwrite`` is false, and always when it is not empty and is not an ioscope dataset (no
+    ``_ioscope.json``): ``overwrite=True`` replaces an earlier dataset, never a folder of other
+    files. Uses DuckDB's ``COPY ... TO ...
     (FORMAT parquet, PARTITION_BY (...))``: streaming, multi-threaded, bounded memory.
     """
     out = Path(out_dir)
     if out.exists() and any(out.iterdir()):
+        if not (out / MANIFEST).is_file():
+            raise StoreError(f"{out}: not empty and not an ioscope Parquet dataset (no {MANIFEST}); "
+                             "refusing to replace it: choose a new or empty folder")
         if not overwrite:
-            raise StoreError(f"{out}: not empty; pass overwrite=True (--overwrite) to replace it")
+            raise StoreError(f"{out}: an ioscope Parquet dataset already; pass overwrite=True to "
+                             "replace it")
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
     con = store.con
@@ -122,7 +128,7 @@ def read_manifest(data_dir: str | Path) -> dict[str, Any]:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise StoreError(f"{data_dir}: not an ioscope Parquet dataset ({exc}); write one with "
-                         "`ioscope ingest --to parquet DIR`") from exc
+                         "`ioscope ingest --to-parquet DIR`") from exc
     if manifest.get("schema_version") != SCHEMA_VERSION:
         raise SchemaVersionError(f"{data_dir}: schema version {manifest.get('schema_version')}, this "
                                  f"ioscope reads version {SCHEMA_VERSION}")

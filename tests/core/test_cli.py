@@ -174,3 +174,17 @@ def test_actors_from_a_format_without_actor_labels_is_an_error(tmp_path):
     (tmp_path / "a.jsonl").write_bytes(orjson.dumps(TWEET) + b"\n")
     r = run("actors-from", "twitter-v1", "a.jsonl", cwd=tmp_path)
     assert r.returncode == 1 and "does not attest actors" in r.stderr
+
+
+def test_claims_and_narratives_honour_ioscope_model(tmp_path):
+    # docs/cli.md lists IOSCOPE_MODEL for --model: both embedding commands must read it (a user trial
+    # saw `claims match` run e5-small with the variable set). A bogus name proves it was read.
+    import os
+
+    (tmp_path / "a.jsonl").write_bytes(orjson.dumps(TWEET) + b"\n")
+    assert run("ingest", "a.jsonl", "--db", "s.duckdb", cwd=tmp_path).returncode == 0
+    env = dict(os.environ, IOSCOPE_MODEL="bogus-model")
+    for cmd in (["claims", "match"], ["narratives"]):
+        r = subprocess.run([*EXE, *cmd, "--db", "s.duckdb"], cwd=tmp_path, env=env,
+                           capture_output=True, text=True, timeout=120)
+        assert r.returncode == 1 and "unknown embedding model 'bogus-model'" in r.stderr, (cmd, r.stderr)

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from ioscope.cli.app import DbOpt, app, console, safe
+from ioscope.cli.app import DbOpt, ModelOpt, app, console, safe
 from ioscope.config import setting
 
 _DB = Path(setting("db").default)
@@ -194,7 +194,7 @@ def claims_import(
 def claims_match(
     db: DbOpt = _DB,
     out: OutOneOpt = None,
-    model: Annotated[str, typer.Option(help="Embedding model (see docs/embeddings.md).")] = "e5-small",
+    model: ModelOpt = setting("model").default,
     top_k: Annotated[int, typer.Option(help="Candidate claims per post.")] = 5,
     threshold: Annotated[float, typer.Option(help="Calibrated score (z) a match must reach.")] = 5.0,
 ) -> None:
@@ -238,7 +238,7 @@ def narratives(
     out: OutOneOpt = None,
     catalog: Annotated[Optional[Path], typer.Option(help="The watched narratives (YAML; see "
                                                          "docs/analyses/narratives.md).")] = None,
-    model: Annotated[str, typer.Option(help="Embedding model: e5-small, tfidf, st:PATH.")] = "e5-small",
+    model: ModelOpt = setting("model").default,
     seed: Annotated[int, typer.Option(help="Seed of discovery (same data + seed = same narratives).")] = 0,
     narrative_similarity: Annotated[float, typer.Option(help="Mean cosine at which sub-narratives "
                                                              "merge into one narrative.")] = 0.15,

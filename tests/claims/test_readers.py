@@ -141,3 +141,27 @@ def test_generic_mapping_and_errors(tmp_path):
         rows(p, mapping={"text": "nope"})
     with pytest.raises(SourceError):
         rows(p)  # no built-in layout fits this header
+
+
+def test_claimreview_non_objects_and_empty_documents_are_quarantined(tmp_path):
+    # A user trial imported `{"foo": 1}` and `[]` as "read 0" and lost `"just a string"`, null and 42
+    # from an array without a word. Each now comes back as a Bad with its reason: 3 for the array's
+    # non-objects (the ClaimReview beside them is read), 1 for each document without any ClaimReview.
+    from ioscope.claims.claimreview import read
+    from ioscope.sources.base import Bad
+
+    review = {"@type": "ClaimReview", "claimReviewed": "The virus was made in a lab",
+              "reviewRating": {"alternateName": "False"}, "author": {"name": "Desk"},
+              "url": "https://fc.example/1"}
+    arr = tmp_path / "arr.json"
+    arr.write_text(json.dumps(["just a string", None, review, 42]), encoding="utf-8")
+    out = list(read(arr))
+    bad = [b for b in out if isinstance(b, Bad)]
+    assert [b.line for b in bad] == [1, 2, 4]
+    assert [b.reason.split(" but ")[1] for b in bad] == ["str", "NoneType", "int"]
+    assert [r["text"] for r in out if not isinstance(r, Bad)] == ["The virus was made in a lab"]
+    for doc in ({"foo": 1}, []):
+        f = tmp_path / "empty.json"
+        f.write_text(json.dumps(doc), encoding="utf-8")
+        (only,) = list(read(f))
+        assert isinstance(only, Bad) and only.reason.startswith("no ClaimReview object")

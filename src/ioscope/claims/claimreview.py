@@ -59,9 +59,9 @@ def read(path: str | Path) -> Iterator[ClaimRow | Bad]:
     text = p.read_bytes().decode("utf-8-sig")
     src = str(p.resolve())
     kind = sniff(text[:4096])
-    if kind == "html":
+    if kind == "html":  # a page's other JSON-LD blocks (Organization, ...) are not claims
         for line, block in _ld_json_blocks(text):
-            yield from _from_json_text(block, src, line)
+            yield from _from_json_text(block, src, line, page=True)
         return
     if p.suffix.lower() in (".jsonl", ".ndjson"):
         for i, line in enumerate(text.splitlines(), start=1):
@@ -71,7 +71,11 @@ def read(path: str | Path) -> Iterator[ClaimRow | Bad]:
     yield from _from_json_text(text, src, None)
 
 
-def _from_json_text(text: str, src: str, line: int | None) -> Iterator[ClaimRow | Bad]:
+def _from_json_text(text: str, src: str, line: int | None, *, page: bool = False
+                    ) -> Iterator[ClaimRow | Bad]:
+    # A JSON document (a file, a JSON line, or one ld+json block of a page when ``page``): every
+    # ClaimReview in it. Items of a top-level array that are not objects, and a document (not a
+    # page block) without any ClaimReview, are quarantined: nothing is dropped without a word.
     try:
         doc = orjson.loads(text)
     except orjson.JSONDecodeError as exc:
@@ -80,8 +84,19 @@ def _from_json_text(text: str, src: str, line: int | None) -> Iterator[ClaimRow 
     if isinstance(doc, dict) and isinstance(doc.get("claims"), list):
         yield from _google(doc["claims"], src, line)
         return
+    n_bad = 0
+    if isinstance(doc, list):
+        for i, item in enumerate(doc, start=1):
+            if not isinstance(item, (dict, list)):
+                n_bad += 1
+                yield Bad(line or i, f"array item {i} is not a JSON object but {type(item).__name__}",
+                          orjson.dumps(item).decode()[:RAW_LIMIT])
+    n = 0
     for n, obj in enumerate(_claimreviews(doc), start=1):
         yield _claimreview_row(obj, src, line if line is not None else n)
+    if n == 0 and n_bad == 0 and not page:
+        yield Bad(line or 1, "no ClaimReview object (schema.org @type ClaimReview) and no Fact Check "
+                             "API 'claims' list in this JSON document", text[:RAW_LIMIT])
 
 
 def _claimreviews(doc: Any) -> Iterator[dict]:

@@ -38,6 +38,7 @@ Only the results the analyses ask for travel to the driver; tables of posts neve
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -118,29 +119,41 @@ def java_available() -> bool:
         return False
 
 
+_MASTER = re.compile(r"local(\[(\*|\d+)(,\d+)?\])?|local-cluster\[\d+,\d+,\d+\]|(spark|k8s|mesos|sc)://\S+|yarn")
+"""Master URLs Spark accepts (its docs, "Master URLs"), checked before a JVM is started."""
+
+
 def spark_session(master: str = "local[*]", *, app_name: str = "ioscope",
                   conf: Mapping[str, str] | None = None):
     """A SparkSession for ioscope: ``master`` is a master URL (``local[2]``, ``spark://host:7077``,
     ``yarn``, ...) or a Spark Connect endpoint (``sc://host:15002``). :data:`DEFAULT_CONF` (plus
     :data:`LOCAL_CONF` for local masters) is applied, then ``conf``. Raises ConfigError when pyspark
-    is missing, or Java for a local master."""
+    is missing, for a master that is not a Spark master URL, without Java (any non-Connect master:
+    the driver runs a JVM), and when the session cannot start (the first line of Spark's error)."""
     SparkSession = _import_pyspark()
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # workers use this interpreter (UDFs)
     warnings.filterwarnings("ignore", message=".*does not yet fully support pandas.*")
     builder = SparkSession.builder.appName(app_name)
     settings = dict(DEFAULT_CONF)
+    if not _MASTER.fullmatch(master):
+        raise ConfigError(f"--master {master!r}: expected local, local[N], local[*], spark://HOST:PORT, "
+                          "yarn, k8s://URL, mesos://URL or sc://HOST:PORT (Spark Connect)")
     if master.startswith("sc://"):
         builder = builder.remote(master)
     else:
-        if master.startswith("local") and not java_available():
-            raise ConfigError(f"Spark local mode needs Java (`java -version` failed): {INSTALL_HINT}")
+        if not java_available():  # the driver's JVM, whatever the cluster
+            raise ConfigError(f"Spark needs Java 17+ on this machine (`java -version` failed): {INSTALL_HINT}")
         builder = builder.master(master)
         if master.startswith("local"):
             settings.update(LOCAL_CONF)
     settings.update(conf or {})
     for key, value in settings.items():
         builder = builder.config(key, value)
-    spark = builder.getOrCreate()
+    try:
+        spark = builder.getOrCreate()
+    except Exception as exc:  # py4j / PySparkRuntimeError: a JVM that would not start or connect
+        first = next((ln.strip() for ln in str(exc).splitlines() if ln.strip()), type(exc).__name__)
+        raise ConfigError(f"cannot start Spark with master {master!r}: {first[:300]}") from exc
     if not master.startswith("sc://"):
         spark.sparkContext.setLogLevel("ERROR")
     return spark

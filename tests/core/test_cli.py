@@ -188,3 +188,14 @@ def test_claims_and_narratives_honour_ioscope_model(tmp_path):
         r = subprocess.run([*EXE, *cmd, "--db", "s.duckdb"], cwd=tmp_path, env=env,
                            capture_output=True, text=True, timeout=120)
         assert r.returncode == 1 and "unknown embedding model 'bogus-model'" in r.stderr, (cmd, r.stderr)
+
+
+def test_claims_import_says_which_claims_match_will_leave_out(tmp_path):
+    # Two claims: one rated False (matched by default), one with no rating column mapped (rating
+    # NULL): the import notes that 1 claim will be left out by `claims match`.
+    (tmp_path / "c.csv").write_text("id,title,verdict\n1,The virus was made in a lab,False\n"
+                                    "2,Garlic soup cures the virus,\n", encoding="utf-8")
+    r = run("claims", "import", "c.csv", "--map", "claim_id=id", "--map", "text=title",
+            "--map", "rating=verdict", "--db", "s.duckdb", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "note: 1 claims from these files have a rating other than false" in " ".join(r.stdout.split())

@@ -180,14 +180,25 @@ def claims_import(
     from ioscope.claims import import_claims
     from ioscope.store import Store
 
+    from ioscope.analyses.claims import Claims
+
+    ratings = list(Claims().ratings)
     with Store(db) as store:
         report = import_claims(store, files, layout=layout, mapping=_parse_pairs(map, "--map") or None,
                                strict=strict)
+        unmatched = store.scalar(
+            "SELECT count(*) FROM claims WHERE list_contains(?, source_file) "
+            "AND NOT list_contains(?, coalesce(rating_normalized, ''))",
+            [[str(Path(f.path).resolve()) for f in report.files], ratings])
     table = Table("file", "reader", "read", "stored", "duplicate", "quarantined")
     for f in report.files:
         table.add_row(safe(Path(f.path).name, max_len=60), safe(f.reader), f"{f.n_read:,}",
                       f"{f.n_stored:,}", f"{f.n_duplicate:,}", f"{f.n_quarantined:,}")
     console.print(table)
+    if unmatched:
+        console.print(f"  [bold yellow]note[/]: {unmatched:,} claims from these files have a rating other "
+                      f"than {', '.join(ratings)} (or none: map a rating column with --map "
+                      "rating=COLUMN); `claims match` leaves them out by default")
 
 
 @claims_app.command("match")

@@ -165,3 +165,15 @@ def test_claimreview_non_objects_and_empty_documents_are_quarantined(tmp_path):
         f.write_text(json.dumps(doc), encoding="utf-8")
         (only,) = list(read(f))
         assert isinstance(only, Bad) and only.reason.startswith("no ClaimReview object")
+
+
+def test_layout_names_the_json_reader_too(tmp_path):
+    # The import table names the JSON reader `claimreview`; --layout claimreview must select it
+    # (a user trial got "unknown claim CSV layout"): one claim read from a one-object file.
+    from ioscope.claims.store import read_claim_file
+
+    f = tmp_path / "one.json"
+    f.write_text(json.dumps({"@type": "ClaimReview", "claimReviewed": "5G spreads the virus",
+                             "reviewRating": {"alternateName": "False"}}), encoding="utf-8")
+    name, records = read_claim_file(f, layout="claimreview")
+    assert name == "claimreview" and [r["text"] for r in records] == ["5G spreads the virus"]

@@ -90,11 +90,17 @@ def has_table(store: Store, name: str) -> bool:
         "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchall()[0][0])
 
 
+JSON_READERS = ("claimreview", "google-factcheck", "html")
+"""``--layout`` names of the JSON/HTML readers (:mod:`ioscope.claims.claimreview`); each reads all
+three forms, so naming one only skips detection."""
+
+
 def read_claim_file(path: str | Path, *, layout: str | None = None,
                     mapping: dict[str, str] | None = None) -> tuple[str, Iterator[ClaimRow | Bad]]:
     """``(reader name, records)`` for one claim file: JSON/JSON lines/HTML go to
     :mod:`ioscope.claims.claimreview`, anything else to :mod:`ioscope.claims.csv_layouts`
-    (``layout``/``mapping`` as there). Raises SourceError for a missing or unreadable file."""
+    (``layout``/``mapping`` as there; a ``layout`` of :data:`JSON_READERS` forces the JSON reader).
+    Raises SourceError for a missing or unreadable file."""
     p = Path(path)
     if not p.is_file():
         raise SourceError(p, "no such file")
@@ -103,6 +109,8 @@ def read_claim_file(path: str | Path, *, layout: str | None = None,
             head = fh.read(4096).decode("utf-8-sig", errors="replace")
     except OSError as exc:
         raise SourceError(p, f"cannot read: {exc}") from exc
+    if layout in JSON_READERS:  # the names the import table shows for the JSON readers
+        return layout, claimreview.read(p)
     kind = None if layout or mapping else claimreview.sniff(head)
     if kind:
         return kind, claimreview.read(p)

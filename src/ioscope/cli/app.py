@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -113,7 +112,7 @@ def print_ingest(rows: list[dict], counts: dict, seconds: float) -> None:
         console.print("  quarantined records and their reasons: table [bold]quarantine[/] in the store")
 
 
-def finish(outcome, started: float) -> None:
+def finish(outcome) -> None:
     """Print what an analyze/report/demo run did: ingest table, headline numbers, report path."""
     from ioscope.ingest import ingest_rows
 

@@ -160,7 +160,6 @@ def analyze(
     """Ingest FILES, load --actors, run every analysis and write the report and exports to --out."""
     from ioscope.pipeline import analyze as run_analyze
 
-    started = time.perf_counter()
     if input is not None or engine != "duckdb":
         from ioscope.engines import report_parquet
 
@@ -168,13 +167,13 @@ def analyze(
             raise ConfigError("--engine spark reads a Parquet dataset: pass --input DIR (written by "
                               "`ioscope ingest FILES --to-parquet DIR`) and no FILES")
         finish(report_parquet(input, out, engine=engine, master=master, title=title,
-                              params=embedding_params(model)), started)
+                              params=embedding_params(model)))
         return
     with _no_empty_new_store(db), Bar() as bar:
         outcome = run_analyze(files or [], db=db, out=out, actors=actors, format=format,
                               options=source_options(tz, map, platform), strict=strict, title=title,
                               progress=bar, params=embedding_params(model))
-    finish(outcome, started)
+    finish(outcome)
 
 
 @app.command()
@@ -188,10 +187,9 @@ def report(
     from ioscope.pipeline import report_store
     from ioscope.store import Store
 
-    started = time.perf_counter()
     with Store(db) as store:
         outcome = report_store(store, out, title=title, params=embedding_params(model))
-    finish(outcome, started)
+    finish(outcome)
 
 
 @app.command()
@@ -223,7 +221,6 @@ def demo(
     from ioscope.demo import generate
     from ioscope.pipeline import analyze as run_analyze
 
-    started = time.perf_counter()
     files = generate(out / "input", seed=seed, scale=scale)
     db = out / "ioscope.duckdb"
     for stale in (db, Path(str(db) + ".wal")):
@@ -239,7 +236,7 @@ def demo(
                               claims=[files.claims],
                               params=_demo_params(files, model), engine=engine,
                               dataset=out / "parquet" if engine != "duckdb" else None, master=master)
-    finish(outcome, started)
+    finish(outcome)
 
 
 def _demo_params(files, model: str) -> dict[str, dict]:

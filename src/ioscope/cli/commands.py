@@ -83,8 +83,8 @@ def _remove_if_empty(db: Path) -> None:
 
     try:
         with Store(db, read_only=True) as store:
-            held = store.scalar("SELECT (SELECT count(*) FROM ingests) + (SELECT count(*) FROM posts) + "
-                                "(SELECT count(*) FROM quarantine) + (SELECT count(*) FROM actors)")
+            counts = store.counts()
+            held = counts["files"] + counts["posts"] + counts["quarantined"] + counts["actors"]
     except Exception:  # noqa: BLE001  (a cleanup on the way out must not hide the command's own error)
         return  # cannot tell what it holds: keep it
     if held == 0:

@@ -27,8 +27,8 @@ What it does, per size N (posts):
      word swapped each time), so only three distinct items per account.
 
 2. **runs each tool on those files, each step in its own subprocess**, measuring wall time and peak
-   resident memory (the process and all its descendants, sampled every 0.1 s from /proc, and at least
-   the child's ``ru_maxrss``):
+   resident memory (the process and all its descendants, sampled every 0.1 s from /proc; the child's
+   ``ru_maxrss`` only for a step too short to sample):
 
    * ioscope: ``ioscope ingest posts_N.jsonl --format twitter-v1``, then the coordination analysis
      with default parameters for each behaviour alone (co_repost, co_link, co_text, near_text) and
@@ -306,7 +306,10 @@ def measure(cmd: list[str], log: Path, timeout: float | None) -> tuple[float, fl
             time.sleep(0.1)
         seconds = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return seconds, max(peak, usage.ru_maxrss / 1024), proc.returncode, timed_out
+    # ru_maxrss only when sampling caught nothing (a step shorter than 0.1 s): Linux carries the
+    # forking parent's resident peak into the child's ru_maxrss across exec, and this parent holds
+    # the peers' networks while it scores them (12 million co_retweet edges at 1M posts = 3.2 GB)
+    return seconds, peak if peak > 0 else usage.ru_maxrss / 1024, proc.returncode, timed_out
 
 
 def _score(clusters: list[list[str]], truth: dict,
@@ -351,15 +354,15 @@ def _components(edges: list[tuple[str, str]]) -> list[list[str]]:
 # -- the trials (run in child processes) -------------------------------------------------------------
 
 def trial_ioscope(db: str, behaviours: str, out: str, null: str = "shuffle",
-                  correction: str = "bonferroni") -> None:
+                  correction: str = "default") -> None:
     """Child: ioscope's coordination analysis with default parameters (null model ``null``, multiple
-    testing ``correction``); writes clusters and edges to ``out``."""
+    testing ``correction``, "default" = the null's own); writes clusters and edges to ``out``."""
     from ioscope.analyses.coordination import Coordination
     from ioscope.store import Store
 
     with Store(db, read_only=True) as store:
         r = Coordination(behaviours=tuple(behaviours.split(",")), null=null,
-                         correction=correction).run(store)
+                         correction=None if correction == "default" else correction).run(store)
     cm = r.tables["cluster_members"]
     clusters = [list(g["account_id"]) for _, g in cm.groupby("cluster_id")]
     e = r.tables["edges"]
@@ -441,6 +444,23 @@ def trial_cz(csv_path: str, work: str, out: str) -> None:
     Path(out).write_text(json.dumps({"clusters": clusters, "n_edges": merged.ecount()}))
 
 
+def write_canonical_urls(src: Path, dst: Path) -> None:
+    """Copy the tweets of ``src`` to ``dst`` with every ``expanded_url`` (the post's and its
+    retweeted post's) replaced by its canonical form (:func:`ioscope.canon.canonical_url`)."""
+    from ioscope.canon import canonical_url
+
+    def fix(tw: dict | None) -> None:
+        for u in ((tw or {}).get("entities") or {}).get("urls") or []:
+            u["expanded_url"] = canonical_url(u.get("expanded_url"))
+
+    with src.open("rb") as fin, dst.open("w", encoding="utf-8") as fout:
+        for line in fin:
+            tw = json.loads(line)
+            fix(tw)
+            fix(tw.get("retweeted_status"))
+            fout.write(json.dumps(tw, ensure_ascii=False) + "\n")
+
+
 # -- the driver -------------------------------------------------------------------------------------
 
 def _self(*args: str) -> list[str]:
@@ -464,7 +484,7 @@ def bench_size(n: int, work: Path, args: argparse.Namespace) -> list[Run]:
         if r.ordinary is not None:
             extra += f" ordinary edges={r.ordinary[0]} clusters={r.ordinary[1]}"
         state = "timeout" if r.timed_out else f"rc={r.rc}"
-        print(f"  {r.tool:<13} {r.behaviour:<17} {r.seconds:8.1f} s {r.peak_mib:7.0f} MiB {state}{extra}",
+        print(f"  {r.tool:<13} {r.behaviour:<20} {r.seconds:8.1f} s {r.peak_mib:7.0f} MiB {state}{extra}",
               flush=True)
 
     # ioscope
@@ -512,6 +532,30 @@ def bench_size(n: int, work: Path, args: argparse.Namespace) -> list[Run]:
                 r.precision, r.recall, r.cascade, r.detail = _score(
                     _components([(str(a), str(b)) for a, b in edges]), truth, TARGET[beh])
             report(r)
+        if not args.behaviours or "co_link" in args.behaviours:
+            # The same network on the links ioscope compares (tracking suffixes stripped by
+            # ioscope.canon before the toolkit sees them): equal work for the speed ratio, since on
+            # the raw links every campaign copy is a different string and the toolkit's join is
+            # nearly empty (and finds none of the linkers).
+            canon = work / f"posts_{n}_canonical_urls.jsonl"
+            if not canon.exists():
+                write_canonical_urls(data, canon)
+            sqc = work / f"cnt_{n}_canonical_urls.sqlite"
+            sqc.unlink(missing_ok=True)
+            measure([exe, str(sqc), "preprocess", "--format", "twitter_json", str(canon)],
+                    work / f"cnt_pre_{n}_canonical_urls.log", args.timeout)
+            net, window = TOOLKIT["co_link"]
+            s, m, rc, to = measure([exe, str(sqc), "compute", net, "--time_window", str(window),
+                                    "--n_cpus", str(os.cpu_count() or 1)],
+                                   work / f"cnt_{n}_{net}_canonical_urls.log", args.timeout)
+            r = Run("toolkit", "co_link (canonical)", npost, s, m, rc, to)
+            if rc == 0 and not to:
+                with sqlite3.connect(sqc) as con:
+                    edges = con.execute(f"SELECT user_1, user_2 FROM {net}_network "
+                                        "WHERE user_1 <> user_2").fetchall()
+                r.precision, r.recall, r.cascade, r.detail = _score(
+                    _components([(str(a), str(b)) for a, b in edges]), truth, TARGET["co_link"])
+            report(r)
     # coordinationz
     if not args.no_cz and (not args.behaviours or "fused" in args.behaviours):
         try:
@@ -531,13 +575,14 @@ def bench_size(n: int, work: Path, args: argparse.Namespace) -> list[Run]:
     return runs
 
 
-_MATCH = {"preprocess": "ingest", "co_retweet": "co_repost", "co_link": "co_link", "co_tweet": "co_text",
+_MATCH = {"preprocess": "ingest", "co_retweet": "co_repost", "co_link": "co_link",
+          "co_link (canonical)": "co_link", "co_tweet": "co_text",
           "co_similar_tweet": "near_text", "fused": "fused"}
 
 
 def print_table(runs: list[Run]) -> None:
     print()
-    head = (f"{'tool':<14} {'behaviour':<17} {'posts':>10} {'wall s':>9} {'peak MiB':>9} {'P':>5} {'R':>5} "
+    head = (f"{'tool':<14} {'behaviour':<20} {'posts':>10} {'wall s':>9} {'peak MiB':>9} {'P':>5} {'R':>5} "
             f"{'cascade':>7} {'x ioscope':>10}")
     print(head)
     print("-" * len(head))
@@ -551,7 +596,7 @@ def print_table(runs: list[Run]) -> None:
         wall = f"{'>' if r.timed_out else ''}{r.seconds:.1f}" if r.rc == 0 or r.timed_out else "failed"
         pr = (f"{r.precision:>5.2f} {r.recall:>5.2f} {r.cascade:>7.2f}" if r.recall is not None
               else f"{'':>5} {'':>5} {'':>7}")
-        print(f"{r.tool:<14} {r.behaviour:<17} {r.n:>10,} {wall:>9} {r.peak_mib:>9.0f} {pr} {ratio:>10}")
+        print(f"{r.tool:<14} {r.behaviour:<20} {r.n:>10,} {wall:>9} {r.peak_mib:>9.0f} {pr} {ratio:>10}")
     print()
     print("x ioscope: the peer's wall time / ioscope's for the same behaviour (ingest for preprocess; "
           "ioscope fused for coordinationz); '>' = stopped at --timeout.")
@@ -573,9 +618,11 @@ def main(argv: list[str] | None = None) -> int:
                                                                    "near_text fused")
     ap.add_argument("--no-toolkit", action="store_true")
     ap.add_argument("--no-cz", action="store_true")
-    ap.add_argument("--null", default="shuffle", help="ioscope's null model (shuffle, relabel, object)")
-    ap.add_argument("--correction", default="bonferroni",
-                    help="ioscope's multiple-testing correction for relabel/object (bonferroni, fdr, none)")
+    ap.add_argument("--null", default="shuffle",
+                    help="ioscope's null model (shuffle, relabel, object, shuffle_mc)")
+    ap.add_argument("--correction", default="default",
+                    help="ioscope's multiple-testing correction (bonferroni, fdr, none; default: the "
+                         "null's own: none for shuffle, bonferroni for relabel/object)")
     ap.add_argument("--reuse-db", action="store_true", help="reuse ioscope's store from an earlier run "
                                                             "in --keep (no ingest)")
     ap.add_argument("--only-peers", action="store_true", help=argparse.SUPPRESS)

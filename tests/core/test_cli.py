@@ -199,3 +199,26 @@ def test_claims_import_says_which_claims_match_will_leave_out(tmp_path):
             "--map", "rating=verdict", "--db", "s.duckdb", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert "note: 1 claims from these files have a rating other than false" in " ".join(r.stdout.split())
+
+
+def test_coordination_null_and_correction_options(tmp_path):
+    # Accounts 1 and 2 retweet the same three posts of account 9, 1 and 3 s after each: one edge.
+    def tweet(i: int, uid: str, t: int, rt: dict | None = None) -> dict:
+        d = dict(TWEET, id=i, id_str=str(i), full_text=f"post {i}",
+                 created_at=f"Thu Mar 12 14:{t // 60:02d}:{t % 60:02d} +0000 2020",
+                 user={"id_str": uid, "screen_name": f"u{uid}"})
+        return dict(d, retweeted_status=rt) if rt else d
+    rows = []
+    for k in range(3):
+        o = tweet(100 + k, "9", 600 * k)
+        rows += [o, tweet(200 + k, "1", 600 * k + 1, o), tweet(300 + k, "2", 600 * k + 3, o)]
+    (tmp_path / "a.jsonl").write_bytes(b"\n".join(orjson.dumps(r) for r in rows) + b"\n")
+    assert run("ingest", "a.jsonl", "--db", "s.duckdb", cwd=tmp_path).returncode == 0
+    r = run("coordination", "--db", "s.duckdb", "-b", "co_repost", "--null", "relabel",
+            "--correction", "none", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "n_edges: 1" in r.stdout and "n_accounts_in_clusters: 2" in r.stdout
+    r = run("coordination", "--db", "s.duckdb", "--null", "bogus", cwd=tmp_path)
+    assert r.returncode == 1 and "null must be one of" in r.stderr
+    r = run("coordination", "--db", "s.duckdb", "--correction", "holm", cwd=tmp_path)
+    assert r.returncode == 1 and "correction must be one of" in r.stderr

@@ -227,7 +227,12 @@ def coordination(
         "--window", "-w", help="Coordination window in seconds, or 'auto' (repeatable: several "
                                "windows in one run; default per behaviour, see docs).")] = None,
     min_coactions: Annotated[int, typer.Option(help="Co-actions an edge needs.")] = 2,
-    p_value: Annotated[float, typer.Option(help="Significance level of the time-shuffle null model.")] = 0.01,
+    p_value: Annotated[float, typer.Option(help="Significance level of the null model.")] = 0.01,
+    null: Annotated[str, typer.Option(help="Null model: shuffle (each account's own times), relabel "
+                                           "(each object's timing), object, shuffle_mc.")] = "shuffle",
+    correction: Annotated[Optional[str], typer.Option(
+        help="Multiple testing over all account pairs: bonferroni, fdr, none (default: none for "
+             "shuffle, bonferroni for relabel/object). Large collections: bonferroni.")] = None,
     resolution: Annotated[float, typer.Option(help="Leiden CPM resolution.")] = 0.02,
     seed: Annotated[int, typer.Option(help="Seed of the null model and Leiden.")] = 0,
 ) -> None:
@@ -239,7 +244,8 @@ def coordination(
     windows: list[float | str] = [w if w == "auto" else float(w) for w in window or []]
     result = run_one(db, "coordination", out, behaviours=tuple(behaviour or DEFAULT_BEHAVIOURS),
                      window_s=(windows[0] if len(windows) == 1 else windows) if windows else None,
-                     min_coactions=min_coactions, p_value=p_value, resolution=resolution, seed=seed)
+                     min_coactions=min_coactions, p_value=p_value, null=null, correction=correction,
+                     resolution=resolution, seed=seed)
     _print_result(result, out)
 
 

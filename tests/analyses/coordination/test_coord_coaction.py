@@ -149,8 +149,8 @@ def test_tfidf_cosine_by_hand(make_store):
 
 def test_p_value_is_one_when_timing_cannot_tell(make_store):
     # The time-shuffle null (null="shuffle", the default). A and B each act only inside one
-    # 10-second stretch: every shuffle of their own times keeps all
-    # three co-actions, so every replicate reaches the observed count: p = (1 + 99) / (1 + 99) = 1.
+    # 10-second stretch: every shuffle of their own times keeps all three co-actions (q = 1, so
+    # p = P(X >= 3 | Binomial(3, 1)) = 1; by Monte Carlo every replicate reaches it: (1 + 99) / 100).
     rows = []
     for k in range(3):
         rows += [post(f"a{k}", "A", k, kind="repost", ref=f"O{k}"),
@@ -180,9 +180,25 @@ def test_p_values_small_for_repeated_co_timing_and_reproducible(make_store):
     a = Coordination(behaviours=("co_repost",), window_s=60, min_coactions=2, null="shuffle").run(s)
     b = Coordination(behaviours=("co_repost",), window_s=60, min_coactions=2, null="shuffle").run(s)
     ea = a.tables["edges"].set_index(["account_a", "account_b"])
-    assert ea.loc[("A", "B"), "p_value"] == 0.01  # no replicate reached 8 co-actions
+    # Worked out: A's 16 times and B's 16 times have 8 pairs within 60 s (day k: 0 and 3 s), so
+    # q = 8 / (16 * 16) = 1/32; 8 trials (O0..O7, once each), 8 co-actions: p = q^8 = 2^-40
+    # (unadjusted: the shuffle's default correction is none); with Bonferroni over the 3 pairs of
+    # N = 3 accounts: 3 * 2^-40 = 2.73e-12.
+    assert ea.loc[("A", "B"), "p_value"] == pytest.approx(2.0**-40, rel=1e-9)
+    bonf = Coordination(behaviours=("co_repost",), window_s=60, min_coactions=2,
+                        correction="bonferroni").run(s).tables["edges"]
+    assert bonf.set_index(["account_a", "account_b"]).loc[("A", "B"), "p_value"] == pytest.approx(
+        3 * 2.0**-40, rel=1e-9)
+    el = a.tables["edge_layers"].set_index(["account_a", "account_b"])
+    assert el.loc[("A", "B"), "expected_coactions"] == pytest.approx(8 / 32)
     assert a.tables["edges"].equals(b.tables["edges"])
     assert a.tables["clusters"].equals(b.tables["clusters"])
+    # The same null by Monte Carlo (null="shuffle_mc", 99 seeded replicates): no replicate reached
+    # 8 co-actions, so p = 1 / (1 + 99), its smallest value, the same on a rerun.
+    mc = [Coordination(behaviours=("co_repost",), window_s=60, min_coactions=2,
+                       null="shuffle_mc").run(s) for _ in range(2)]
+    assert mc[0].tables["edges"].set_index(["account_a", "account_b"]).loc[("A", "B"), "p_value"] == 0.01
+    assert mc[0].tables["edges"].equals(mc[1].tables["edges"])
 
 
 def test_hyperactive_account_does_not_create_edges_by_itself(make_store):

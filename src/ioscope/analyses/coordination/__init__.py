@@ -46,15 +46,18 @@ class Coordination(Analysis):
     * ``min_coactions`` (2): an edge needs this many co-actions in a layer.
     * ``p_value`` (0.01): significance level of the null model (:mod:`.weights`; None: no null
       model). ``null`` ("shuffle"): "shuffle" — each account's times permuted among its own actions,
-      ``n_null`` (99) seeded replicates, smallest p 1/(n_null + 1), unadjusted; "relabel" — account
-      labels permuted over the behaviour's actions, each object keeping its action times (its
-      cascade) and each account its number of actions, exact Poisson tail, adjusted over all
-      account pairs by ``correction``; "object" — labels permuted inside each object (incidence
-      kept; same computation). ``correction`` ("bonferroni"; "fdr": Benjamini–Hochberg q-values
-      over all account pairs; "none"): used by "relabel" and "object" only. Trade-off measured in
-      docs/analyses/coordination.md: "relabel" is far more precise on large collections (7 ordinary
-      edges instead of 10,090 on the 200,000-post bench) but misses small official-account pairs
-      with 2–3 shared texts in small real collections (DIPROMATS, IRA), hence not the default.
+      computed in closed form (trials within the window ~ Binomial, :func:`.weights.
+      shuffle_analytic_p_values`); "shuffle_mc" — the same null by ``n_null`` (99) seeded Monte
+      Carlo replicates (smallest p 1/(n_null + 1), never adjusted); "relabel" — account labels
+      permuted over the behaviour's actions, each object keeping its action times (its cascade) and
+      each account its number of actions, exact Poisson tail; "object" — labels permuted inside each
+      object (incidence kept; same computation). ``correction`` (None = the null's own: "none" for
+      the shuffles, "bonferroni" for relabel/object; else "bonferroni", "fdr" — Benjamini–Hochberg
+      q-values — or "none", over all account pairs of the behaviour). Trade-off measured in
+      docs/analyses/coordination.md: on the 200,000-post bench the uncorrected shuffle keeps 4,970
+      ordinary co-repost edges, with "bonferroni" 147, "relabel" 7; "bonferroni" keeps DIPROMATS'
+      and IRA's official pairs (relabel does not) but loses copypasta groups whose pairs share only
+      2–4 texts, hence not the default.
     * ``min_cosine`` (0.1): windowed TF-IDF cosine every kept edge needs (None: off);
       ``strong_cosine`` (0.8): a cosine that keeps an edge with co-actions on two or more objects
       without the p-value (None: off). The rule: n_coactions >= min_coactions and cosine >=
@@ -85,7 +88,7 @@ class Coordination(Analysis):
       (-1 = none), kept_by ("test": passed the edge test in a layer; "attachment": see attach).
     * ``edge_layers`` — one row per kept pair and layer: account_a, account_b, handle_a, handle_b,
       behaviour, window_s, n_coactions, n_objects, n_posts_a, n_posts_b, weight, tfidf_cosine,
-      symmetry, p_value, expected_coactions (expected under the null; NaN for "shuffle" or when not
+      symmetry, p_value, expected_coactions (expected under the null; NaN for "shuffle_mc" or when not
       computed), leader, leader_share, mean_delta_s, first_at, last_at.
     * ``evidence`` — the co-actions of every edge (:func:`.evidence.evidence_rows`): cluster_id,
       account_a, account_b, handle_a, handle_b, behaviour, window_s, object, post_a, time_a, post_b, time_b,
@@ -111,7 +114,7 @@ class Coordination(Analysis):
 
     def __init__(self, behaviours: tuple[str, ...] = DEFAULT_BEHAVIOURS, window_s: Any = None,
                  min_actions: int = 2, min_coactions: int = 2, p_value: float | None = 0.01,
-                 null: str = "shuffle", correction: str = "bonferroni", n_null: int = 99,
+                 null: str = "shuffle", correction: str | None = None, n_null: int = 99,
                  min_cosine: float | None = 0.1,
                  strong_cosine: float | None = 0.8, weight: str = "tfidf",
                  weight_percentile: float | None = None, resolution: float = 0.02, seed: int = 0,

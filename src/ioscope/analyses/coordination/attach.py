@@ -28,47 +28,46 @@ def attach(con: duckdb.DuckDBPyConnection, layers: list[Layer], members: dict[in
     """New members: account aid -> cluster id. Adds their co-actions with that cluster to ``_co_ev``."""
     if not members or not layers:
         return {}
-    union = " UNION ALL ".join(
-        f"""SELECT '{lay.behaviour}' AS behaviour, {lay.window_s} AS window_s, {lay.actions_table} AS ti,
-                   p.a, p.b, p.oid, p.pa, p.pb, p.ta, p.tb
-            FROM _co_pairs_{lay.index} p"""
-        for lay in layers)
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _co_weak AS
-            WITH p AS ({union})
-            SELECT p.*, coalesce(ma.cluster_id, mb.cluster_id) AS cluster_id,
-                   CASE WHEN ma.aid IS NULL THEN p.a ELSE p.b END AS u,
-                   CASE WHEN ma.aid IS NULL THEN p.pa ELSE p.pb END AS up,
-                   CASE WHEN ma.aid IS NULL THEN p.b ELSE p.a END AS m
-            FROM p LEFT JOIN _co_members ma ON ma.aid = p.a LEFT JOIN _co_members mb ON mb.aid = p.b
-            WHERE (ma.aid IS NULL) <> (mb.aid IS NULL)"""
-    )
-    # Share of each candidate event object's accounts that are members of the cluster.
+    # Candidate events first: (object, cluster) where at least two members of the cluster acted and
+    # they are at least half of the object's accounts. Only co-actions on them can count, so the
+    # weak pairs are read on those objects only (a viral post's thousands of pairs never are).
     tables = sorted({lay.actions_table for lay in layers if lay.behaviour != "sync"})
-    acts = " UNION ALL ".join(f"SELECT {t} AS ti, oid, aid FROM _co_act_{t}" for t in tables)
-    share = "1.0"
-    if acts:
+    if tables:
+        acts = " UNION ALL ".join(f"SELECT {t} AS ti, oid, aid FROM _co_act_{t}" for t in tables)
         con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE _co_objshare AS
-                WITH o AS (SELECT DISTINCT ti, oid, cluster_id FROM _co_weak),
-                     a AS (SELECT x.* FROM ({acts}) x SEMI JOIN o USING (ti, oid))
-                SELECT o.ti, o.oid, o.cluster_id,
-                       count(DISTINCT a.aid) FILTER (WHERE m.cluster_id = o.cluster_id)::DOUBLE
-                         / count(DISTINCT a.aid) AS share
-                FROM o JOIN a USING (ti, oid) LEFT JOIN _co_members m ON m.aid = a.aid
-                GROUP BY o.ti, o.oid, o.cluster_id"""
+            f"""CREATE OR REPLACE TEMP TABLE _co_evobj AS
+                WITH a AS (SELECT DISTINCT ti, oid, aid FROM ({acts}) x),
+                     nm AS (SELECT a.ti, a.oid, m.cluster_id, count(*) AS nm
+                            FROM a JOIN _co_members m USING (aid)
+                            GROUP BY a.ti, a.oid, m.cluster_id HAVING count(*) >= 2),
+                     n AS (SELECT ti, oid, count(*) AS n FROM a SEMI JOIN nm USING (ti, oid)
+                           GROUP BY ti, oid)
+                SELECT nm.ti, nm.oid, nm.cluster_id FROM nm JOIN n USING (ti, oid)
+                WHERE nm.nm >= 0.5 * n.n"""
         )
-        share = "coalesce(s.share, 1.0)"
+    parts = []
+    for lay in layers:
+        on_events = ("" if lay.behaviour == "sync" else
+                     " SEMI JOIN _co_evobj e ON e.ti = w.ti AND e.oid = w.oid AND e.cluster_id = w.cluster_id")
+        parts.append(
+            f"""SELECT w.* FROM (
+                    SELECT '{lay.behaviour}' AS behaviour, {lay.window_s} AS window_s,
+                           {lay.actions_table} AS ti, p.a, p.b, p.oid, p.pa, p.pb, p.ta, p.tb,
+                           coalesce(ma.cluster_id, mb.cluster_id) AS cluster_id,
+                           CASE WHEN ma.aid IS NULL THEN p.a ELSE p.b END AS u,
+                           CASE WHEN ma.aid IS NULL THEN p.pa ELSE p.pb END AS up,
+                           CASE WHEN ma.aid IS NULL THEN p.b ELSE p.a END AS m
+                    FROM _co_pairs_{lay.index} p LEFT JOIN _co_members ma ON ma.aid = p.a
+                    LEFT JOIN _co_members mb ON mb.aid = p.b
+                    WHERE (ma.aid IS NULL) <> (mb.aid IS NULL)) w{on_events}""")
+    con.execute("CREATE OR REPLACE TEMP TABLE _co_weak AS " + " UNION ALL ".join(parts))
     found = con.execute(
-        f"""WITH ev AS (SELECT w.u, w.cluster_id, w.ti, w.oid, count(DISTINCT w.m) AS n_mem,
-                               list(DISTINCT w.up) AS ups, any_value({share}) AS share
-                        FROM _co_weak w
-                        {"LEFT JOIN _co_objshare s USING (ti, oid, cluster_id)" if acts else ""}
-                        GROUP BY w.u, w.cluster_id, w.ti, w.oid),
+        """WITH ev AS (SELECT w.u, w.cluster_id, w.ti, w.oid, count(DISTINCT w.m) AS n_mem,
+                              list(DISTINCT w.up) AS ups
+                       FROM _co_weak w GROUP BY w.u, w.cluster_id, w.ti, w.oid),
                 agg AS (SELECT u, cluster_id,
                                count(DISTINCT up) AS n_events, sum(n_mem) AS n_links
-                        FROM (SELECT u, cluster_id, unnest(ups) AS up, n_mem FROM ev
-                              WHERE n_mem >= 2 AND share >= 0.5)
+                        FROM (SELECT u, cluster_id, unnest(ups) AS up, n_mem FROM ev WHERE n_mem >= 2)
                         GROUP BY u, cluster_id)
             SELECT u, cluster_id FROM agg WHERE n_events >= $k
             QUALIFY row_number() OVER (PARTITION BY u ORDER BY n_events DESC, n_links DESC,
@@ -91,5 +90,5 @@ def attach(con: duckdb.DuckDBPyConnection, layers: list[Layer], members: dict[in
                JOIN (""" + objs + """) o ON o.ti = w.ti AND o.oid = w.oid"""
         )
     con.execute("DROP TABLE _co_weak")
-    con.execute("DROP TABLE IF EXISTS _co_objshare")
+    con.execute("DROP TABLE IF EXISTS _co_evobj")
     return new

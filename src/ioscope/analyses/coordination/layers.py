@@ -6,8 +6,8 @@ The rule that keeps an edge of a layer (each part can be switched off):
 2. ``tfidf_cosine >= min_cosine`` (default 0.1): the shared objects are a real part of both accounts'
    behaviour, so a hyperactive account or a viral object does not create edges by itself;
 3. ``p_value <= p_value`` (null model ``null``, :mod:`.weights`; the default ``shuffle`` keeps each
-   account's rhythm, ``relabel`` each object's timing and each account's activity, adjusted by
-   ``correction``) **or** (``tfidf_cosine >=
+   account's rhythm, ``relabel`` each object's timing and each account's activity; adjusted by
+   ``correction``, by default none for the shuffles and Bonferroni for the others) **or** (``tfidf_cosine >=
    strong_cosine`` (default 0.8) on at least two distinct objects). The cosine route keeps accounts
    whose whole activity in the behaviour fits in one window (a burst of copy-pasted texts): timing
    cannot be tested for them (p = 1), but their behaviour is nearly identical. It needs two objects
@@ -85,7 +85,8 @@ def run_layer(con: duckdb.DuckDBPyConnection, a, layer: int, behaviour: str, i: 
                 weights.register_candidates(con, layer, testable)
             if len(testable):
                 p = weights.null_p_values(con, i, layer, window_s, a.max_pairs_per_action, a.n_null,
-                                          a.seed, a.null, a.correction)
+                                          a.seed, a.null,
+                                          a.correction or weights.default_correction(a.null))
                 edges = edges.merge(p, on=["a", "b"], how="left")
             else:
                 edges["p_value"] = np.nan

@@ -109,7 +109,7 @@ def validate(a: Any) -> tuple[tuple[str, ...], dict[str, list[float | str]]]:
     check_int("n_null", a.n_null, 1)
     if a.null not in NULLS:
         raise _err(f"null must be one of {NULLS}, got {a.null!r}")
-    if a.correction not in CORRECTIONS:
+    if a.correction is not None and a.correction not in CORRECTIONS:
         raise _err(f"correction must be one of {CORRECTIONS}, got {a.correction!r}")
     check_float("min_cosine", a.min_cosine, 0.0, 1.0, allow_none=True)
     check_float("strong_cosine", a.strong_cosine, 0.0, 1.0, allow_none=True)

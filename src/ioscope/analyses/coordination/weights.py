@@ -17,9 +17,11 @@ behaviour but act together, is small when either account is hyperactive (a long 
 shared objects are viral (low IDF). Method: Pacheco, Flammini & Menczer 2021 (ICWSM), "Uncovering
 Coordinated Networks on Social Media", section 3 (TF-IDF weighted bipartite projection, cosine).
 
-**Null models (p-values).** ``relabel`` and ``object`` keep each object's action times and are
-computed exactly (:func:`analytic_p_values`), adjusted for multiple testing (:func:`adjust_p_values`).
-The default, ``shuffle`` (:func:`shuffle_p_values`): for ``n_null`` replicates, each candidate
+**Null models (p-values).** The default, ``shuffle``, permutes each account's action times among its
+own actions and is computed in closed form (:func:`shuffle_analytic_p_values`); ``relabel`` and
+``object`` keep each object's action times and are computed exactly (:func:`analytic_p_values`); all
+three are adjusted for multiple testing (:func:`adjust_p_values`). ``shuffle_mc``
+(:func:`shuffle_p_values`) is the same time shuffle by Monte Carlo: for ``n_null`` replicates, each candidate
 account's action times in this behaviour are permuted among its own actions (the account keeps its objects and its set of times:
 its activity rhythm, bursts and volume), the co-actions are recounted with the same window and cap,
 and ``p = (1 + #replicates with at least the observed co-actions) / (1 + n_null)``. Replicates are
@@ -41,11 +43,20 @@ import pandas as pd
 
 from ioscope.analyses.coordination.coaction import pairs_sql
 
-NULLS = ("shuffle", "relabel", "object")
-"""Null models of :func:`null_p_values`: ``shuffle`` (the default), ``relabel``, ``object``."""
+NULLS = ("shuffle", "relabel", "object", "shuffle_mc")
+"""Null models of :func:`null_p_values`: ``shuffle`` (the default), ``relabel``, ``object`` and
+``shuffle_mc`` (the time shuffle by Monte Carlo replicates)."""
 
 CORRECTIONS = ("bonferroni", "fdr", "none")
 """Multiple-testing corrections of the analytic null models (:func:`adjust_p_values`)."""
+
+
+def default_correction(null: str) -> str:
+    """The correction a null model gets when none is named: ``none`` for the time shuffle
+    (``shuffle``, ``shuffle_mc``: a per-pair test, as the Monte Carlo version always was — a group
+    whose pairs share only 2–4 texts would not survive a correction over all account pairs),
+    ``bonferroni`` for ``relabel`` and ``object`` (Tumminello et al. 2011)."""
+    return "none" if null in ("shuffle", "shuffle_mc") else "bonferroni"
 
 
 def adjust_p_values(raw: np.ndarray, n_pairs: float, correction: str) -> np.ndarray:
@@ -124,12 +135,78 @@ def null_p_values(con: duckdb.DuckDBPyConnection, i: int, layer: int, window_s: 
                   max_pairs_per_action: int, n_null: int, seed: int,
                   null: str = "shuffle", correction: str = "bonferroni") -> pd.DataFrame:
     """p-value of each candidate edge of ``_co_cand_{layer}`` under the null model ``null``:
-    DataFrame (a, b, p_value in [0, 1]). ``relabel`` and ``object``: :func:`analytic_p_values`
-    (adjusted by ``correction``; ``n_null`` and ``seed`` unused); ``shuffle``:
-    :func:`shuffle_p_values` (unadjusted; ``correction`` unused)."""
-    if null == "shuffle":
+    DataFrame (a, b, p_value in [0, 1][, expected]). ``shuffle``: :func:`shuffle_analytic_p_values`;
+    ``relabel`` and ``object``: :func:`analytic_p_values` (all three adjusted by ``correction``;
+    ``n_null`` and ``seed`` unused); ``shuffle_mc``: :func:`shuffle_p_values` (unadjusted;
+    ``correction`` unused)."""
+    if null == "shuffle_mc":
         return shuffle_p_values(con, i, layer, window_s, max_pairs_per_action, n_null, seed)
+    if null == "shuffle":
+        return shuffle_analytic_p_values(con, i, layer, window_s, correction)
     return analytic_p_values(con, i, layer, window_s, max_pairs_per_action, null, correction)
+
+
+def shuffle_analytic_p_values(con: duckdb.DuckDBPyConnection, i: int, layer: int, window_s: float,
+                              correction: str = "bonferroni") -> pd.DataFrame:
+    """The time-shuffle null computed in closed form: DataFrame (a, b, expected, p_value).
+
+    Null: each account's action times in the behaviour are permuted among its own actions (it keeps
+    its objects, its number of actions and its set of times: rhythm, bursts, volume). Under it, one
+    *trial* — an action of a and an action of b on the same object — lands within ``window_s`` with
+    the probability that two times drawn from a's and b's time sets are that close,
+    ``q = #{(s, u) in T_a x T_b : |s - u| <= window_s} / (k_a k_b)`` (``k`` = the account's actions
+    in the behaviour, ``T`` their times). Over the ``n = sum_o m_ao m_bo`` trials of the pair (``m_ao``
+    actions of a on object o), the co-actions are taken as Binomial(n, q) (the draws of one account
+    are without replacement, so they are slightly negatively dependent: the tail is conservative);
+    ``expected = n q`` and ``p = P(X >= c) = I_q(c, n - c + 1)`` (regularised incomplete beta) for
+    the observed co-actions ``c``, then adjusted over the ``N (N - 1) / 2`` account pairs of the
+    behaviour by ``correction`` (:func:`adjust_p_values`), as for ``relabel``.
+
+    Same null as :func:`shuffle_p_values` (``shuffle_mc``), without its ``n_null`` replicates: two
+    counting joins over the candidate accounts' actions (time-bucketed, no pair loop), so cost and
+    memory no longer grow with a replicate count, and p-values can go below ``1 / (n_null + 1)``,
+    which is what lets a multiple-testing correction apply. Accounts whose whole activity fits in one
+    window get ``q = 1``, ``p = 1`` (timing cannot tell), as before. The cap
+    ``max_pairs_per_action`` is not modelled (it only lowers the observed ``c``: conservative).
+    Method: a permutation null on account activity (Pacheco et al. 2021 discuss time-shuffled
+    baselines), its expectation in closed form; multiple testing as in Tumminello et al. (2011).
+    """
+    width = max(float(window_s), 1.0)
+    counts = con.execute(
+        f"""WITH cacc AS (SELECT a AS aid FROM _co_cand_{layer} UNION SELECT b FROM _co_cand_{layer}),
+                 acts AS (SELECT aid, oid, t, floor(t / {width})::BIGINT AS bk
+                          FROM _co_act_{i} SEMI JOIN cacc USING (aid)),
+                 k AS (SELECT aid, count(*) AS k FROM acts GROUP BY aid),
+                 m AS (SELECT aid, oid, count(*) AS m FROM acts GROUP BY aid, oid),
+                 tr AS (SELECT c.a, c.b, sum(ma.m * mb.m) AS n_trials
+                        FROM _co_cand_{layer} c JOIN m ma ON ma.aid = c.a
+                        JOIN m mb ON mb.aid = c.b AND mb.oid = ma.oid GROUP BY c.a, c.b),
+                 xb AS (SELECT acts.aid, acts.t, acts.bk + d.d AS jb
+                        FROM acts, (VALUES (-1), (0), (1)) d(d)),
+                 cl AS (SELECT c.a, c.b, count(*) AS n_close
+                        FROM _co_cand_{layer} c JOIN acts xa ON xa.aid = c.a
+                        JOIN xb ON xb.aid = c.b AND xb.jb = xa.bk
+                        WHERE abs(xb.t - xa.t) <= {float(window_s)} GROUP BY c.a, c.b)
+            SELECT c.a, c.b, c.n_coactions, ka.k AS k_a, kb.k AS k_b,
+                   coalesce(tr.n_trials, 0) AS n_trials, coalesce(cl.n_close, 0) AS n_close
+            FROM _co_cand_{layer} c JOIN k ka ON ka.aid = c.a JOIN k kb ON kb.aid = c.b
+            LEFT JOIN tr ON tr.a = c.a AND tr.b = c.b LEFT JOIN cl ON cl.a = c.a AND cl.b = c.b"""
+    ).df()
+    n_acc = con.execute(f"SELECT count(DISTINCT aid) FROM _co_elig_{i}").fetchone()[0]
+    from scipy.special import betainc  # lazy: only the layers that test edges need it
+
+    c = counts["n_coactions"].to_numpy(dtype="float64")
+    n = np.maximum(counts["n_trials"].to_numpy(dtype="float64"), c)
+    q = np.clip(counts["n_close"].to_numpy(dtype="float64")
+                / (counts["k_a"].to_numpy(dtype="float64") * counts["k_b"].to_numpy(dtype="float64")),
+                0.0, 1.0)
+    raw = np.ones_like(c)
+    test = c >= 1
+    raw[test] = betainc(c[test], n[test] - c[test] + 1.0, q[test])
+    out = counts[["a", "b"]].copy()
+    out["expected"] = n * q
+    out["p_value"] = adjust_p_values(raw, float(n_acc) * float(n_acc - 1) / 2.0, correction)
+    return out
 
 
 def analytic_p_values(con: duckdb.DuckDBPyConnection, i: int, layer: int, window_s: float,

@@ -159,7 +159,8 @@ class Coordination(Analysis):
     # -- steps ---------------------------------------------------------------------------------------
 
     def _run(self, con, behaviours, plan) -> Result:
-        n_posts, n_accounts = actions.load_posts(con, self.min_text_chars)
+        n_posts, n_accounts = actions.load_posts(
+            con, self.min_text_chars, texts=bool({"co_text", "near_text"} & set(behaviours)))
         notes = ["Coordination edges are evidence for an analyst, not a verdict: read the co-actions "
                  "in the evidence table (with post links) before drawing conclusions."]
         layers, layer_table, used, auto = self._layers(con, behaviours, plan, notes)

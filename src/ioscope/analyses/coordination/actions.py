@@ -74,10 +74,13 @@ def normalise_text(text: str | None) -> str | None:
     return duckdb.execute(f"SELECT {normalise_text_sql('$t')}", {"t": text}).fetchone()[0]
 
 
-def load_posts(con: duckdb.DuckDBPyConnection, min_text_chars: int) -> tuple[int, int]:
+def load_posts(con: duckdb.DuckDBPyConnection, min_text_chars: int,
+               texts: bool = True) -> tuple[int, int]:
     """Build ``_co_accounts`` and ``_co_posts`` from the store's collected posts.
 
     Returns (number of posts, number of accounts). Posts without a time or an author are left out.
+    ``texts`` (default True): compute ``norm_text``; False leaves it NULL (no text behaviour runs:
+    the normalisation's regular expressions are most of this step's cost).
     """
     key = "coalesce(account_id, '@' || lower(account_handle))"
     con.execute(
@@ -91,18 +94,20 @@ def load_posts(con: duckdb.DuckDBPyConnection, min_text_chars: int) -> tuple[int
                   WHERE collected AND created_at IS NOT NULL AND {key} IS NOT NULL
                   GROUP BY platform, {key})"""
     )
-    norm = normalise_text_sql("p.text")
+    norm = normalise_text_sql("p.text") if texts else "NULL"
+    # the normalised text is computed once per non-repost (inner query), then length-filtered
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _co_posts AS
-            SELECT (row_number() OVER (ORDER BY p.platform, p.post_id))::BIGINT AS pidx,
-                   a.aid, p.platform, p.post_id, epoch(p.created_at) AS t, p.kind, p.ref_post_id,
-                   p.urls, p.domains, p.hashtags,
-                   CASE WHEN p.kind IS DISTINCT FROM 'repost' AND length({norm}) >= $m THEN {norm}
-                   END AS norm_text
-            FROM posts p JOIN _co_accounts a
-              ON a.platform = p.platform
-             AND a.account_id = coalesce(p.account_id, '@' || lower(p.account_handle))
-            WHERE p.collected AND p.created_at IS NOT NULL""",
+            SELECT pidx, aid, platform, post_id, t, kind, ref_post_id, urls, domains, hashtags,
+                   CAST(CASE WHEN length(n) >= $m THEN n END AS VARCHAR) AS norm_text
+            FROM (SELECT (row_number() OVER (ORDER BY p.platform, p.post_id))::BIGINT AS pidx,
+                         a.aid, p.platform, p.post_id, epoch(p.created_at) AS t, p.kind,
+                         p.ref_post_id, p.urls, p.domains, p.hashtags,
+                         CASE WHEN p.kind IS DISTINCT FROM 'repost' THEN {norm} END AS n
+                  FROM posts p JOIN _co_accounts a
+                    ON a.platform = p.platform
+                   AND a.account_id = coalesce(p.account_id, '@' || lower(p.account_handle))
+                  WHERE p.collected AND p.created_at IS NOT NULL) x""",
         {"m": int(min_text_chars)},
     )
     n_posts = con.execute("SELECT count(*) FROM _co_posts").fetchone()[0]

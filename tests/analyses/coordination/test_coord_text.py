@@ -53,3 +53,44 @@ def test_near_duplicates_grouped_in_any_script():
     assert leader[3] == 3 and leader[8] == 8
     # the same input gives the same groups (seeded, process-independent hashing)
     assert group_texts(texts, 0.6, 5, 128, 0) == leader
+
+
+def _leaders_one_by_one(keys, sig, threshold, max_bucket):
+    """Reference: insert the texts in time order into capped buckets, one at a time (the definition)."""
+    import numpy as np
+
+    buckets = [{} for _ in range(keys.shape[1])]
+    leader = list(range(len(keys)))
+    for i in range(len(keys)):
+        cands = set()
+        for j, k in enumerate(keys[i].tolist()):
+            cands.update(buckets[j].get(k, []))
+        if cands:
+            idx = np.array(sorted(cands))
+            sims = (sig[idx] == sig[i]).mean(axis=1)
+            k = int(np.argmax(sims))
+            if sims[k] >= threshold:
+                leader[i] = leader[int(idx[k])]
+        for j, k in enumerate(keys[i].tolist()):
+            bucket = buckets[j].setdefault(k, [])
+            if len(bucket) < max_bucket:
+                bucket.append(i)
+    return leader
+
+
+def test_vectorised_grouping_equals_one_by_one_insertion():
+    import numpy as np
+
+    from ioscope.analyses.coordination.neartext import leaders
+
+    rng = np.random.default_rng(5)
+    for n, n_keys, max_bucket in [(400, 30, 4), (600, 200, 64), (300, 5, 3), (1, 1, 64)]:
+        # few distinct band keys (crowded, capped buckets) and signatures drawn from a few templates
+        # with random edits, so similarities spread around the threshold and ties occur
+        keys = rng.integers(0, n_keys, size=(n, 6))
+        base = rng.integers(0, 50, size=(8, 16))
+        sig = base[rng.integers(0, 8, size=n)].copy()
+        flip = rng.random(sig.shape) < rng.choice([0.1, 0.3, 0.5], size=(n, 1))
+        sig[flip] = rng.integers(0, 50, size=int(flip.sum()))
+        for thr in (0.5, 0.75):
+            assert leaders(keys, sig, thr, max_bucket) == _leaders_one_by_one(keys, sig, thr, max_bucket)

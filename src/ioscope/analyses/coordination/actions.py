@@ -55,7 +55,7 @@ DEFAULT_WINDOWS_S = {
 
 
 _WS_NOT_SPACE = r"[\t\n\f\r\x{00A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]"
-"""One white-space character other than U+0020: RE2's ``\s`` ([\t\n\f\r ]) and Unicode's Z."""
+r"""One white-space character other than U+0020: RE2's ``\s`` ([\t\n\f\r ]) and Unicode's Z."""
 
 
 def normalise_text_sql(col: str) -> str:

@@ -20,10 +20,11 @@ Hand-labelled by reading every text (the labels were fixed before the run):
 
 * ORIGIN_DIP: 17 May tweets of Chinese and Russian diplomats on the origin of the virus, all on
   Beijing's side of the lab-origin quarrel: "Mr. Pompeo ... Where? Show it!" (@MFA_China), "Why not
-  open up Fort Detrick & other bio-labs" (@SpokespersonCHN, @libijian2), the US blocked the Biological
-  Weapons Convention's verification protocol (@Amb_Ulyanov), WHO / Fauci / Daszak / Nature Medicine
-  say it did not come from a lab, "the place that first reports a virus is not necessarily where it
-  originated" (Chinese embassies in Spanish), "politicizing the origin" (@zlj517, Wang Yi).
+  open up Fort Detrick & other bio-labs" (@SpokespersonCHN, @libijian2), the US blocked the
+  Biological Weapons Convention's verification protocol (@Amb_Ulyanov), WHO / Fauci / Daszak /
+  Nature Medicine say it did not come from a lab, "the place that first reports a virus is not
+  necessarily where it originated" (Chinese embassies in Spanish), "politicizing the origin"
+  (@zlj517, Wang Yi).
 * ORIGIN_ART: 7 articles that carry the same line: Sputnik 0 ("Before Demanding Access to Wuhan, US
   Should Lift Veil on Its Secret Bioweapon Labs"), 87 (the Wuhan Institute of Virology's head calls
   the lab theory "pure fabrication"), 88 (Wang Yi: "brink of a new Cold War"; half of it on the
@@ -35,9 +36,9 @@ Hand-labelled by reading every text (the labels were fixed before the run):
 * CONTROLS: the 54 sampled Reuters and NPR articles; none pushes the claim, NPR 18 ("In Coronavirus
   War Of Words With The U.S., China Pulls No Punches") reports on the quarrel.
 
-Asserted: the narrative holding most ORIGIN_DIP tweets carries the ORIGIN_ART articles, few controls,
-a minority of the unreliable outlets' output (it is not "the outlet" narrative), and has China and
-Russia among its first movers. Figures in docs/analyses/narratives.md ("Long documents").
+Asserted: the narrative holding most ORIGIN_DIP tweets carries the ORIGIN_ART articles, few
+controls, a minority of the unreliable outlets' output (it is not "the outlet" narrative), and has
+China and Russia among its first movers. Figures in docs/analyses/narratives.md ("Long documents").
 """
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 DIP_FILES = ("train_t1_en.json", "val_t1_en.json", "train_t1_es.json", "val_t1_es.json")
 OUTLETS = {"news-dataset_sputnik_news.csv": "sputnik", "news-dataset_rt_news.csv": "rt",
-           "news-dataset_theduran.csv": "theduran", "news-dataset_global_research.csv": "globalresearch",
+           "news-dataset_theduran.csv": "theduran",
+           "news-dataset_global_research.csv": "globalresearch",
            "news-dataset-reuters.csv": "reuters", "news-dataset_npr.csv": "npr"}
 
 ORIGIN_DIP = {
@@ -72,10 +74,12 @@ ORIGIN_ART = {("sputnik", 0), ("sputnik", 87), ("sputnik", 88), ("sputnik", 53),
               ("sputnik", 36), ("theduran", 17)}
 
 
-def _csv_rows(path: Path) -> tuple[list[str], list[list[str]]]:
+def _csv_rows(path: Path) -> tuple[list[str], list[list[str]], int, int]:
+    """Header, records, and the positions of ``news_id`` and ``url`` (the controls' files start with
+    an unnamed index column equal to news_id)."""
     with path.open(newline="", encoding="utf-8") as f:
         rows = list(csv.reader(f))
-    return rows[0], rows[1:]
+    return rows[0], rows[1:], rows[0].index("news_id"), rows[0].index("url")
 
 
 @pytest.fixture(scope="module")
@@ -94,33 +98,23 @@ def recovery_run(shared_data, tmp_path_factory):
     articles = sorted((rec / "unreliable").glob("*.csv"))
     url_of, controls = {}, set()
     for path in articles:
-        _, rows = _csv_rows(path)
-        url_of |= {(OUTLETS[path.name], int(r[0])): r[1].strip() for r in rows}
+        _, rows, i, u = _csv_rows(path)
+        url_of |= {(OUTLETS[path.name], int(r[i])): r[u].strip() for r in rows}
     for path in sorted((rec / "reliable_controls").glob("*.csv")):
-        header, rows = _csv_rows(path)
-        keep = [r for r in rows if int(r[0]) % 3 == 0]
+        header, rows, i, u = _csv_rows(path)
+        keep = [r for r in rows if int(r[i]) % 3 == 0]
         with (work / path.name).open("w", newline="", encoding="utf-8") as f:
             csv.writer(f).writerows([header, *keep])
-        controls |= {r[1].strip() for r in keep}
-        url_of |= {(OUTLETS[path.name], int(r[0])): r[1].strip() for r in keep}
+        controls |= {r[u].strip() for r in keep}
         articles.append(work / path.name)
     ingest(store, articles)
     actors = actor_rows(dip)
     for domain, name in (("sputniknews.com", "Sputnik"), ("rt.com", "RT")):
-        actors.append(dict(platform="web", account_id=domain, handle=domain, name=name, country="RU",
-                           actor_type="state_media", overt=True,
+        actors.append(dict(platform="web", account_id=domain, handle=domain, name=name,
+                           country="RU", actor_type="state_media", overt=True,
                            source="Twitter 'Russia state-affiliated media' label (2020)"))
     store.set_actors(actors)
-    res = Narratives().run(store)
-    _dump = Path("/tmp/narx/sample"); _dump.mkdir(exist_ok=True)  # TEMP
-    for k, v in res.tables.items():
-        try:
-            v.to_parquet(_dump / f"{k}.parquet")
-        except Exception:
-            pass
-    (_dump / "urls.json").write_text(json.dumps({f"{a}:{b}": u for (a, b), u in url_of.items()}))
-    (_dump / "controls.json").write_text(json.dumps(sorted(controls)))
-    return store, res, url_of, controls
+    return store, Narratives().run(store), url_of, controls
 
 
 @pytest.mark.shared
@@ -136,22 +130,34 @@ def test_state_media_articles_join_the_diplomats_origin_narrative(recovery_run):
     pn = pn[pn["source"] == "discovered"]
     dip = pn[pn["post_id"].isin(ORIGIN_DIP)]["narrative_id"].value_counts()
     nid = dip.index[0]
-    # observed 2026-11-30: OBS_DIP of the 17 tweets
+    # observed 2026-11-30: 16 of the 17 tweets in one narrative ("china, us, chinese, wuhan, virus",
+    # 235 texts: the US-China quarrel over the virus, 107 CN, 86 US, 4 RU tweets); the 17th, Chinese
+    # embassy in Spain "China is open to international scientific research on the origin" (thread
+    # 5/9 of Wang Yi's press conference), lands in the Spanish "China, covid, cooperación" narrative
     assert dip.iloc[0] >= 15
     web = pn[(pn["platform"] == "web") & (pn["narrative_id"] == nid)]
     carried = set(web["post_id"])
     origin = {url_of[k] for k in ORIGIN_ART}
-    # observed: OBS_ART of the 7 origin articles
+    # observed: all 7 origin articles (Sputnik 48 and 36 through the one passage that calls the lab
+    # claim false; each also carries 2-3 other narratives)
     assert len(carried & origin) >= 6
-    # observed: OBS_CTRL of the 54 controls
-    assert len(carried & controls) <= 10
-    unreliable = int(store.scalar(
-        "SELECT count(*) FROM posts WHERE platform = 'web' AND account_id IN "
-        "('sputniknews.com', 'rt.com', 'theduran.com', 'globalresearch.ca')"))
-    assert unreliable == 203
-    # observed: OBS_UNREL of the 203 unreliable articles: the narrative is not "the outlet"
+    # observed: 5 of the 54 controls, 4 of them about China's outbreak or the quarrel (NPR 18 "War
+    # Of Words", NPR's "Wuhan Diary" and Li Wenliang whistleblower reports, Reuters "Trump threatens
+    # to halt WHO funding"), and NPR's "Mapping COVID-19" tracker piece, a false join
+    assert len(carried & controls) <= 8
+    # observed: 33 of the 203 unreliable articles (16 %; Sputnik 23, The Duran 6, RT 4): US-China
+    # tensions (Hong Kong, Taiwan, Huawei, "new Cold War") besides the 7, and a few false joins.
+    # With a third as the bound the test fails if the narrative becomes "the outlet's COVID
+    # coverage"
     assert len(carried - controls) <= 203 // 3
+    # the Russian side is there as diplomats, not only through the outlets registered as RU actors:
+    # observed 4 RU tweets (@Amb_Ulyanov on the verification protocol, @EmbSergio twice: "¿De China,
+    # en serio?" and Wang Yi's "new Cold War", @DPol_UN on "Russian/Chinese propaganda" labels)
+    tw = pn[(pn["platform"] == "twitter") & (pn["narrative_id"] == nid)]
+    assert (tw["actor_group"] == "RU").sum() >= 2
     fm = r.tables["first_movers"]
     fm = fm[(fm["source"] == "discovered") & (fm["narrative_id"] == nid)]
-    # observed: FM_OBS
+    # observed first movers: untracked (npr.org 2020-02-06, the whistleblower report), RU (Sputnik
+    # 53, the Grayzone interview, 2020-04-30: an origin article; article dates are days, read as
+    # 00:00 UTC), US (@usembassyec 2020-05-01 00:10), CN (@chinaembarg 2020-05-01 00:21)
     assert {"CN", "RU"} <= set(fm["actor_group"])

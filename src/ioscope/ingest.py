@@ -14,7 +14,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +23,9 @@ import duckdb
 from ioscope._version import __version__
 from ioscope.errors import SourceError, StrictIngestError
 from ioscope.sources import registry
-from ioscope.sources.base import Bad, Record, Source, SourceOptions
+from ioscope.sources.base import (
+    ASSUMED_TZ_PREFIX, ASSUMED_UTC_FLAG, Bad, Record, Source, SourceOptions, assumed_zone_of,
+)
 from ioscope.store import LOST_PRECISION_FLAG, Store, utcnow
 
 RAW_LIMIT = 100_000
@@ -36,7 +38,10 @@ ProgressFn = Callable[[Path, int, int], None]
 @dataclass
 class FileReport:
     """The outcome of ingesting one file. Counts: input records read, collected posts newly stored,
-    duplicates (already stored or repeated), new context posts, quarantined records; ``seconds``."""
+    duplicates (already stored or repeated), new context posts, quarantined records; ``seconds``;
+    ``assumed_zones``: zone -> number of the store's posts from this file (collected and context) whose
+    time had no zone and was read in that zone (``"UTC"`` for the flag ``assumed_utc``, ``<zone>`` for
+    ``assumed_tz:<zone>``; see :func:`assumed_zones`), empty when none."""
 
     path: Path
     format: str
@@ -46,6 +51,7 @@ class FileReport:
     n_context: int = 0
     n_quarantined: int = 0
     seconds: float = 0.0
+    assumed_zones: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -62,6 +68,15 @@ class IngestReport:
     def seconds(self) -> float:
         """Wall time of all files, in seconds."""
         return sum(f.seconds for f in self.files)
+
+    @property
+    def assumed_zones(self) -> dict[str, int]:
+        """Zone -> posts whose time had no zone and was read in it, over all files (most posts first)."""
+        total: dict[str, int] = {}
+        for f in self.files:
+            for zone, n in f.assumed_zones.items():
+                total[zone] = total.get(zone, 0) + n
+        return dict(sorted(total.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def file_sha256(path: Path) -> str:
@@ -103,6 +118,9 @@ def ingest(
         planned.append((path, registry.get(format) if format else registry.detect(path)))
     for path, source in planned:
         report.files.append(_ingest_file(store, path, source, options, strict, batch_size, progress))
+    by_file = _assumed_zones_by_file(store, [f.path for f in report.files])
+    for f in report.files:
+        f.assumed_zones = by_file.get(str(f.path.resolve()), {})
     store.refresh_actor_accounts()
     return report
 
@@ -299,12 +317,81 @@ def _add_record(item: Record, sha: str, batch: _Batch) -> None:
 
 def ingest_rows(report: IngestReport | None) -> list[dict]:
     """The per-file table of an ingest (file, format, read, stored, duplicate, context, quarantined,
-    seconds) as dicts, for the report and the terminal."""
+    no_zone, zone_used, seconds) as dicts, for the report and the terminal. ``no_zone``: the file's
+    posts whose time had no zone; ``zone_used``: the zone they were read in (``"Europe/Moscow"``; when
+    several, each with its count: ``"Europe/Moscow 2, UTC 1"``; ``""`` when none)."""
     if report is None:
         return []
     return [
         {"file": str(f.path), "format": f.format, "read": f.n_read, "stored": f.n_stored,
          "duplicate": f.n_duplicate, "context": f.n_context, "quarantined": f.n_quarantined,
+         "no_zone": sum(f.assumed_zones.values()), "zone_used": _zones_used(f.assumed_zones),
          "seconds": round(f.seconds, 2)}
         for f in report.files
     ]
+
+
+def _zones_used(zones: Mapping[str, int]) -> str:
+    if len(zones) == 1:
+        return next(iter(zones))
+    return ", ".join(f"{zone} {n:,}" for zone, n in zones.items())
+
+
+def assumed_zones(store: Store, files: Iterable[str | Path] | None = None) -> dict[str, int]:
+    """Zone -> number of posts in ``store`` (collected and context; among those read from ``files``,
+    paths compared resolved, when given) whose ``created_at`` was written without a zone and read in
+    that zone: the flags of :func:`ioscope.sources.base.assumed_zone_flag`, ``assumed_utc`` counted as
+    ``"UTC"`` and ``assumed_tz:<zone>`` as ``<zone>``. Most posts first; empty when no time was
+    assumed. Issue #3's rule: "a naive time is read in the zone the user gives (``--tz``), and the
+    report says which". One scan of ``posts``' ``flags``."""
+    by_file = _assumed_zones_by_file(store, None if files is None else list(files))
+    total: dict[str, int] = {}
+    for zones in by_file.values():
+        for zone, n in zones.items():
+            total[zone] = total.get(zone, 0) + n
+    return dict(sorted(total.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _assumed_zones_by_file(store: Store, files: list[str | Path] | None) -> dict[str, dict[str, int]]:
+    """source_file -> zone -> posts (see :func:`assumed_zones`); ``files`` None: every file."""
+    where = "len(flags) > 0"
+    params: list = [ASSUMED_UTC_FLAG, ASSUMED_TZ_PREFIX]
+    if files is not None:
+        if not files:
+            return {}
+        where += " AND list_contains(?, source_file)"
+        params.insert(0, [str(Path(f).resolve()) for f in files])
+    rows = store.con.execute(
+        f"SELECT source_file, flag, count(*) FROM (SELECT source_file, unnest(flags) AS flag FROM posts "
+        f"WHERE {where}) WHERE flag = ? OR starts_with(flag, ?) GROUP BY ALL ORDER BY 3 DESC, 2",
+        params).fetchall()
+    out: dict[str, dict[str, int]] = {}
+    for source_file, flag, n in rows:
+        zone = assumed_zone_of(flag)
+        if zone is not None:
+            zones = out.setdefault(source_file, {})
+            zones[zone] = zones.get(zone, 0) + int(n)
+    return out
+
+
+def assumed_zone_note(zones: Mapping[str, int]) -> str | None:
+    """One plain-text line for the end of an ingest saying how many posts had no time zone and in
+    which zone they were read (``zones``: zone -> posts, as :func:`assumed_zones` returns), e.g.
+    ``"2,314 posts had no time zone; read as UTC (assumed_utc) — pass --tz to change"``; None when
+    ``zones`` counts no post. Not escaped: the caller escapes for its medium."""
+    zones = {z: n for z, n in zones.items() if n}
+    if not zones:
+        return None
+    total = sum(zones.values())
+    head = f"{total:,} post{'s' if total != 1 else ''} had no time zone"
+    if len(zones) == 1:
+        [(zone, _)] = zones.items()
+        return f"{head}; {_read_in(zone)} — pass --tz to change"
+    parts = ", ".join(f"{n:,} {_read_in(zone)}" for zone, n in zones.items())
+    return f"{head}: {parts} — pass --tz to change"
+
+
+def _read_in(zone: str) -> str:
+    if zone == "UTC":
+        return f"read as UTC ({ASSUMED_UTC_FLAG})"
+    return f"read in {zone} ({ASSUMED_TZ_PREFIX}{zone})"

@@ -71,12 +71,18 @@ def save_results(store: Store, result: Result) -> None:
 
 def store_summary(store: Store) -> dict:
     """Headline facts about a store: row counts (see :meth:`Store.counts`), the first and last post
-    time (UTC) of collected posts, the database path."""
+    time (UTC) of collected posts, the database path, and ``assumed_zones`` (zone -> posts whose time
+    had no zone and was read in it; :func:`ioscope.ingest.assumed_zones`; DuckDB stores only)."""
     counts = store.counts()
     first, last = store.con.execute(
         "SELECT min(created_at), max(created_at) FROM posts WHERE collected"
     ).fetchall()[0]
-    return dict(counts, first_post_at=first, last_post_at=last, db=str(store.path))
+    summary = dict(counts, first_post_at=first, last_post_at=last, db=str(store.path))
+    if isinstance(store, Store):  # DuckDB SQL (unnest/list_contains); a Spark store has no such query
+        from ioscope.ingest import assumed_zones
+
+        summary["assumed_zones"] = assumed_zones(store)
+    return summary
 
 
 def analyze(

@@ -91,3 +91,15 @@ def test_real_files_are_detected(shared_data):
     first = next(iter(registry.get("dipromats").read(files[0], SourceOptions())))
     assert isinstance(first, Record) and not isinstance(first, Bad)
     assert first.posts[0]["post_id"] == "1311987883734118400"  # train_t1_en.json, record 1, by hand
+
+
+def test_time_without_offset_is_utc_whatever_tz(tmp_path):
+    # The field is named UTC: "2020-05-08 15:18:37" (no offset) is 15:18:37 UTC even with --tz Moscow,
+    # and the post says the zone was assumed, as UTC (issue #3's one spelling).
+    rec = dict(RECORDS[0], UTC="2020-05-08 15:18:37")
+    p = tmp_path / "train_t1_es.json"
+    p.write_text(json.dumps([rec]), encoding="utf-8")
+    [item] = registry.get("dipromats").read(p, SourceOptions(tz="Europe/Moscow"))
+    post = item.posts[0]
+    assert post["created_at"] == dt.datetime(2020, 5, 8, 15, 18, 37, tzinfo=dt.timezone.utc)
+    assert post["flags"] == ["assumed_utc"]

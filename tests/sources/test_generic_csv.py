@@ -33,7 +33,7 @@ def test_default_names(tmp_path):
     assert (b.posts[0]["kind"], b.posts[0]["ref_post_id"], b.posts[0]["urls"]) == ("repost", "1", [])  # empty cell: no URL
     assert (c.posts[0]["kind"], c.posts[0]["ref_post_id"]) == ("reply", "1")
     # epoch seconds carry their zone (UTC); "2020-03-25 10:00:02" does not, so it is read as UTC, flagged
-    assert (p["flags"], b.posts[0]["flags"], c.posts[0]["flags"]) == ([], [], ["created_at_assumed_utc"])
+    assert (p["flags"], b.posts[0]["flags"], c.posts[0]["flags"]) == ([], [], ["assumed_utc"])
 
 
 def test_mapping_and_kinds(tmp_path):
@@ -47,7 +47,7 @@ def test_mapping_and_kinds(tmp_path):
     p = good.posts[0]
     assert (p["platform"], p["kind"], p["hashtags"]) == ("vk", "repost", ["one", "two"])
     assert p["created_at"] == dt.datetime(2020, 3, 25, 10, tzinfo=UTC)  # 13:00 Moscow (UTC+3) = 10:00 UTC
-    assert p["flags"] == ["created_at_assumed_tz"]  # the zone is the one given with --tz, not the file's
+    assert p["flags"] == ["assumed_tz:Europe/Moscow"]  # the zone is the one given with --tz, not the file's
     assert isinstance(bad, Bad) and bad.reason.startswith("unknown kind 'weird'")
 
 
@@ -92,7 +92,7 @@ def test_lost_precision_id_is_flagged(tmp_path):
     path.write_text("id,created_at\n1.5876543210987653e+18,2020-03-25\n", encoding="utf-8")
     [item] = read(path)
     assert item.posts[0]["post_id"] == "1587654321098765312"
-    assert item.posts[0]["flags"] == ["post_id_lost_precision", "created_at_assumed_utc"]  # a bare date
+    assert item.posts[0]["flags"] == ["post_id_lost_precision", "assumed_utc"]  # a bare date
 
 
 @pytest.mark.parametrize(("cell", "urls", "expected"), [
@@ -163,7 +163,7 @@ def test_group_by_bad_row_stays_quarantined_and_adds_nothing(tmp_path):
     assert [(type(i).__name__, i.line) for i in items] == [("Record", 2), ("Bad", 3), ("Record", 4)]
     # Lines 2 and 4 merge (links a, c); line 3's unreadable time quarantines it, its link b is not added.
     assert items[0].posts[0]["urls"] == items[2].posts[0]["urls"] == ["https://a.example/x", "https://c.example/z"]
-    assert items[0].posts[0]["flags"] == ["created_at_assumed_utc", "grouped_rows:2"]
+    assert items[0].posts[0]["flags"] == ["assumed_utc", "grouped_rows:2"]
 
 
 def test_group_by_must_name_the_post_id_column(tmp_path):
@@ -214,8 +214,8 @@ def test_truncated_gzip_keeps_the_records_before_the_break(tmp_path):
     ("Wed Mar 25 10:00:00 +0000 2020", dt.datetime(2020, 3, 25, 10, tzinfo=UTC), []),
     ("1585130400", dt.datetime(2020, 3, 25, 10, tzinfo=UTC), []),  # 18346 days * 86400 + 36000 s
     # no zone written: wall time in --tz (default UTC), flagged
-    ("2020-03-25 10:00", dt.datetime(2020, 3, 25, 10, tzinfo=UTC), ["created_at_assumed_utc"]),
-    ("2020-03-25", dt.datetime(2020, 3, 25, tzinfo=UTC), ["created_at_assumed_utc"]),
+    ("2020-03-25 10:00", dt.datetime(2020, 3, 25, 10, tzinfo=UTC), ["assumed_utc"]),
+    ("2020-03-25", dt.datetime(2020, 3, 25, tzinfo=UTC), ["assumed_utc"]),
 ])
 def test_naive_times_are_flagged(tmp_path, cell, created, flags):
     path = tmp_path / "t.csv"

@@ -62,7 +62,7 @@ def test_case15_list_columns_booleans_hashed_ids(tmp_path, shared_cases):
     assert one["account_id"] == H1 and one["account_handle"] == H1 and "account_hashed" in one["flags"]
     # tweet_time "2019-05-01 10:00" -> 2019-05-01T10:00:00Z, minute precision, zone assumed (UTC).
     assert one["created_at"] == dt.datetime(2019, 5, 1, 10, 0, tzinfo=UTC)
-    assert {"created_at_assumed_utc", "created_at_minute_precision"} <= set(one["flags"])
+    assert {"assumed_utc", "created_at_minute_precision"} <= set(one["flags"])
     assert (one["like_count"], one["share_count"], one["reply_count"], one["quote_count"]) == (1, 2, 0, 0)
     # …002: is_retweet "True" -> retweet of …001 by H1; quoted list ['Topic_A', 'Topic_B']; [] -> no URL.
     two = p["1120000000000000002"]
@@ -128,7 +128,7 @@ def test_header_variants_bom_missing_poll_choices_and_misspelt(tmp_path, caplog)
     assert (ok["kind"], ok["ref_post_id"], ok["ref_account_id"], ok["ref_account_handle"]) == ("repost", "7", "43", "acct_2")
     assert "header_incomplete" not in ok["flags"]
     # tz option applies to the naive tweet_time: 10:00 in Berlin (CEST) is 08:00 UTC.
-    assert ok["created_at"] == dt.datetime(2019, 5, 1, 8, 0, tzinfo=UTC) and "created_at_assumed_tz" in ok["flags"]
+    assert ok["created_at"] == dt.datetime(2019, 5, 1, 8, 0, tzinfo=UTC) and "assumed_tz:Europe/Berlin" in ok["flags"]
     # The renamed file: the retweet edge cannot be built; the row says so and the log names the columns.
     miss = by_file["renamed.csv"]
     assert miss["kind"] == "original" and {"header_incomplete", "is_retweet_inconsistent"} <= set(miss["flags"])

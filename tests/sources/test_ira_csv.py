@@ -52,8 +52,8 @@ def test_per_author_mapping(tmp_path):
     assert items[2].posts[0]["kind"] == "quote" and items[2].posts[0]["lang"] == "fa"
     assert items[3].posts[0]["text"] == "Q&A > all" and items[3].posts[0]["lang"] is None
     # the file writes no zone: every row says its time was read as UTC (docs/sources.md, Times)
-    assert p["flags"] == ["created_at_assumed_utc"]
-    assert items[4].posts[0]["flags"] == ["created_at_assumed_utc", "lang_unknown"]
+    assert p["flags"] == ["assumed_utc"]
+    assert items[4].posts[0]["flags"] == ["assumed_utc", "lang_unknown"]
     assert items[0].accounts == [{"platform": "twitter", "account_id": "ira:acct_1", "handle": "Acct_1",
                                   "followers": 20, "following": 10, "last_seen_at": p["created_at"]}]
 
@@ -78,7 +78,7 @@ def test_original_538_layout(tmp_path):
     p, q = items[0].posts[0], items[1].posts[0]
     assert (p["post_id"], p["account_id"], p["kind"]) == ("914580356430536707", "906000000000000000", "repost")
     assert p["created_at"] == dt.datetime(2017, 10, 1, 19, 58, tzinfo=UTC)
-    assert p["flags"] == q["flags"] == ["created_at_assumed_utc"]  # the 538 "10/1/2017 19:58" has no zone
+    assert p["flags"] == q["flags"] == ["assumed_utc"]  # the 538 "10/1/2017 19:58" has no zone
     assert p["urls"] == ["https://news.example/a", "https://t.co/BBBBBBBBBB"] and p["domains"] == ["news.example"]
     assert q["post_id"].startswith("ira:") and q["account_id"] == "ira:ten_gop" and q["kind"] == "quote"
 
@@ -87,7 +87,7 @@ def test_time_zone_option(tmp_path):
     [item] = read(write(tmp_path / "a.csv", PER_AUTHOR, [row()]), tz="Europe/Moscow")
     # 21:04 Moscow wall time (UTC+3 since 2014) is 18:04 UTC; the zone came from --tz, not the file
     assert item.posts[0]["created_at"] == dt.datetime(2016, 10, 6, 18, 4, tzinfo=UTC)
-    assert item.posts[0]["flags"] == ["created_at_assumed_tz"]
+    assert item.posts[0]["flags"] == ["assumed_tz:Europe/Moscow"]
 
 
 @pytest.mark.parametrize(("cells", "reason"), [

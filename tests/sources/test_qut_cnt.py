@@ -19,9 +19,9 @@ def test_epoch_is_utc_and_a_naive_time_is_read_in_tz_and_flagged(tmp_path):
     assert [r.posts[0]["created_at"] for r in (a, b, c)] == [
         dt.datetime(2020, 3, 25, 10, tzinfo=UTC), dt.datetime(2020, 3, 25, 10, tzinfo=UTC),
         dt.datetime(2020, 3, 25, 9, tzinfo=UTC)]
-    assert [r.posts[0]["flags"] for r in (a, b, c)] == [[], ["created_at_assumed_utc"], []]
+    assert [r.posts[0]["flags"] for r in (a, b, c)] == [[], ["assumed_utc"], []]
     # --tz Europe/Berlin: 2020-03-25 is before the 29 March DST switch, so CET = UTC+1 -> 09:00 UTC
     a, b, c = get("qut-cnt").read(path, SourceOptions(tz="Europe/Berlin"))
     assert (a.posts[0]["created_at"], b.posts[0]["created_at"]) == (
         dt.datetime(2020, 3, 25, 10, tzinfo=UTC), dt.datetime(2020, 3, 25, 9, tzinfo=UTC))
-    assert b.posts[0]["flags"] == ["created_at_assumed_tz"]
+    assert b.posts[0]["flags"] == ["assumed_tz:Europe/Berlin"]

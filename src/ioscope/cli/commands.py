@@ -59,6 +59,7 @@ def ingest(
         console.print(f"  [bold yellow]warning[/]: {lost:,} posts have IDs that lost precision upstream "
                       "(e.g. saved by a spreadsheet as 1.2E+18): flagged post_id_lost_precision, never "
                       "used to join or deduplicate (docs/sources.md)")
+    _print_assumed_zones(report)
     if to_parquet is not None:
         console.print(f"Parquet dataset: {safe(to_parquet)}")
 
@@ -174,6 +175,18 @@ def analyze(
                               options=source_options(tz, map, platform), strict=strict, title=title,
                               progress=bar, params=embedding_params(model))
     finish(outcome)
+    _print_assumed_zones(outcome.ingest)
+
+
+def _print_assumed_zones(report) -> None:
+    """Under an ingest: how many of the ingested files' posts had no time zone and the zone they were
+    read in (issue #3: "the report says which"), e.g. "3 posts had no time zone; read in Europe/Moscow
+    (assumed_tz:Europe/Moscow) — pass --tz to change". Nothing when no time was assumed."""
+    from ioscope.ingest import assumed_zone_note
+
+    note = assumed_zone_note(report.assumed_zones) if report is not None else None
+    if note:
+        console.print(f"  {safe(note)}", soft_wrap=True)
 
 
 @app.command()

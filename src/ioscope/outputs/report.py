@@ -105,7 +105,9 @@ def render_report(
     """Write the report for ``results`` to ``path`` (one self-contained HTML file) and return ``path``.
 
     ``store_summary``: headline facts of the store (keys of ``Store.counts()`` plus ``first_post_at``,
-    ``last_post_at`` as UTC datetimes, ``db``; all optional); ``ingest_summary``: one dict per ingested
+    ``last_post_at`` as UTC datetimes, ``db``, and ``assumed_zones``: zone -> posts whose time had no
+    zone and was read in it, as :func:`ioscope.ingest.assumed_zones` returns, shown as "times without a
+    zone: 2,314 posts read as UTC"; all optional); ``ingest_summary``: one dict per ingested
     file (any keys, shown as a table); ``max_rows``: rows shown per table. Creates the parent folder.
     Raises OSError when the file cannot be written.
     """
@@ -316,9 +318,23 @@ def _facts(store: dict, results: list[Result]) -> list[tuple[str, str]]:
         first, last = activity.summary.get("first_day"), activity.summary.get("last_day")
     if not _is_null(first):
         facts.append(("time span (UTC)", f"{_text(first)} – {_text(last)}"))
+    zones = _zones_text(store.get("assumed_zones") or {})
+    if zones:  # issue #3: a naive time is read in the zone the user gives, and the report says which
+        facts.append(("times without a zone", zones))
     if store.get("db"):
         facts.append(("store", str(store["db"])))
     return facts
+
+
+def _zones_text(zones: dict[str, int]) -> str:
+    """``{"UTC": 2314}`` -> "2,314 posts read as UTC"; several zones joined with "; " (most posts
+    first, as given); "" when no post was read in an assumed zone. Plain text (the template escapes)."""
+    parts = []
+    for zone, n in zones.items():
+        if n:
+            where = "as UTC" if zone == "UTC" else f"in {zone}"
+            parts.append(f"{n:,} post{'s' if n != 1 else ''} read {where}")
+    return "; ".join(parts)
 
 
 def _ingest_view(rows: list[dict], max_rows: int) -> TableView | None:

@@ -47,12 +47,31 @@ _EPOCH_TEXT = re.compile(r"[+-]?\d+(?:\.\d*)?")
 _UTC_SUFFIX = re.compile(r"\s*(?:UTC|GMT)$")
 
 
+ASSUMED_UTC_FLAG = "assumed_utc"
+"""The flag of a post whose time was written without a zone and read as UTC (the default ``--tz``)."""
+
+ASSUMED_TZ_PREFIX = "assumed_tz:"
+"""Prefix of the flag of a post whose zone-less time was read in another zone: ``assumed_tz:<zone>``."""
+
+
 def assumed_zone_flag(tz: str) -> str:
-    """The flag of a post whose ``created_at`` was written without a zone and read in ``tz``:
-    ``created_at_assumed_utc`` when ``tz`` is UTC (``"UTC"``, ``"utc"``, ``"Z"``, ``"Etc/UTC"``: the
-    default, so UTC is an assumption), else ``created_at_assumed_tz`` (the zone named with ``--tz``). The
-    rule of docs/sources.md ("Times"); the same for every source whose times may lack a zone."""
-    return "created_at_assumed_utc" if tz in _ASSUMED_UTC_NAMES else "created_at_assumed_tz"
+    """The flag of a post whose ``created_at`` was written without a zone and read in ``tz`` (the
+    IANA zone given with ``--tz``): ``assumed_utc`` when ``tz`` is UTC (``"UTC"``, ``"utc"``, ``"Z"``,
+    ``"Etc/UTC"``: the default, so UTC is an assumption), else ``assumed_tz:<tz>``, e.g.
+    ``assumed_tz:Europe/Moscow``, so each post says which zone was applied. The one spelling of every
+    source (rule of docs/sources.md, "Times"; issue #3: "a naive time is read in the zone the user
+    gives, and the report says which"). Never raises."""
+    return ASSUMED_UTC_FLAG if tz in _ASSUMED_UTC_NAMES else f"{ASSUMED_TZ_PREFIX}{tz}"
+
+
+def assumed_zone_of(flag: str) -> str | None:
+    """The zone a flag of :func:`assumed_zone_flag` names: ``"UTC"`` for ``assumed_utc``, ``<zone>``
+    for ``assumed_tz:<zone>``; None for any other flag (and for ``assumed_tz:`` with no zone)."""
+    if flag == ASSUMED_UTC_FLAG:
+        return "UTC"
+    if flag.startswith(ASSUMED_TZ_PREFIX) and len(flag) > len(ASSUMED_TZ_PREFIX):
+        return flag[len(ASSUMED_TZ_PREFIX):]
+    return None
 
 
 def time_is_naive(value: Any) -> bool:

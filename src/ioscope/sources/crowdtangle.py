@@ -39,7 +39,8 @@ Field rules (each source cited in ``docs/sources/crowdtangle.md``):
 * times: the API documents ``date`` as UTC. Dashboard CSVs: a trailing zone (``EDT``, ``+0300``,
   ``UTC``) is read; an abbreviation is checked against ``options.tz`` first (so ``CST`` is China's when
   ``--tz Asia/Shanghai``), then a table of unambiguous ones; otherwise (no zone written) the time is
-  read in ``options.tz`` and flagged ``time_zone_assumed`` — never the machine's zone (case 16).
+  read in ``options.tz`` and flagged ``assumed_utc``/``assumed_tz:<zone>`` — never the machine's zone
+  (case 16).
 * counts: ``Likes``/``Shares``/``Comments``/``Post Views`` (``Views`` on Instagram), thousands
   separators allowed (:func:`ioscope.ids.parse_count` with ``thousands=True``: ``"1,234"`` -> 1234;
   ``NA`` or beyond 64 bits -> NULL); ``statistics.actual.likeCount/shareCount/commentCount``.
@@ -69,7 +70,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from ioscope.errors import SourceError
 from ioscope.ids import clean_id, parse_count
-from ioscope.sources.base import Bad, Record, Source, SourceOptions
+from ioscope.sources.base import Bad, Record, Source, SourceOptions, assumed_zone_flag
 from ioscope.sources.generic_csv import CsvRecords, raw_record, sniff_header
 from ioscope.sources.registry import register
 from ioscope.textnorm import extract_hashtags, extract_mentions, nfc, normalize_lang
@@ -161,16 +162,17 @@ def platform_of_url(url: str | None) -> str | None:
 
 def parse_dashboard_time(value: str, tz: str) -> tuple[dt.datetime, list[str]]:
     """A dashboard CSV time (``2021-03-01 12:00:00`` with an optional trailing zone) as aware UTC, with
-    flags: ``time_zone_assumed`` when no zone was written and ``tz`` was used. A zone abbreviation is
-    accepted when ``tz`` uses it at that date (DST-aware), else when it is in the unambiguous table;
-    numeric offsets (``+0300``, ``GMT+3``) always. Raises ValueError naming the problem."""
+    flags: ``assumed_utc``/``assumed_tz:<tz>`` when no zone was written and ``tz`` was used. A zone
+    abbreviation is accepted when ``tz`` uses it at that date (DST-aware), else when it is in the
+    unambiguous table; numeric offsets (``+0300``, ``GMT+3``) always. Raises ValueError naming the
+    problem."""
     m = _LOCAL.fullmatch(value.strip())
     if not m:
         raise ValueError(f"unrecognised time {value!r}: expected 'YYYY-MM-DD HH:MM:SS' with an "
                          "optional zone")
     local, zone_text = m.group(1), m.group(2).strip()
     if not zone_text:
-        return parse_time(local, tz=tz), ["time_zone_assumed"]
+        return parse_time(local, tz=tz), [assumed_zone_flag(tz)]
     naive = dt.datetime.fromisoformat(local.replace(" ", "T") if "T" not in local else local)
     off = _OFFSET.fullmatch(zone_text)
     if off:

@@ -22,7 +22,7 @@ store keys posts by ID). Mapping, per object:
   account IDs; the prefix keeps the stand-in from ever meeting a real Twitter user ID (as ``ira:``);
   account_handle = ``user_name``.
 * created_at = ``UTC`` (``2020-08-05 16:02:48+00:00``, offset given; a time without an offset is
-  read as UTC and flagged ``created_at_assumed_utc``).
+  read as UTC and flagged ``assumed_utc``).
 * kind from ``tweet_type``: ``Tweet`` -> ``original``, ``Retweet`` -> ``repost``, ``quoted`` ->
   ``quote``, ``Reply`` -> ``reply`` (case-insensitive); the referenced tweet and its author are not in
   the files, so ``ref_*`` stay NULL. A retweet's ``text`` is the retweeted text without the
@@ -53,7 +53,7 @@ from typing import Any
 from ioscope.errors import SourceError
 from ioscope.ids import clean_id
 from ioscope.sources._jsonfile import iter_records, raw_json, sniff_head
-from ioscope.sources.base import Bad, Record, Source, SourceOptions
+from ioscope.sources.base import ASSUMED_UTC_FLAG, Bad, Record, Source, SourceOptions
 from ioscope.sources.registry import register
 from ioscope.textnorm import extract_hashtags, extract_mentions, nfc, normalize_lang, unescape_tweet_text
 from ioscope.timeparse import parse_time
@@ -95,7 +95,7 @@ def record_to_post(rec: Any, line: int) -> Record | Bad:
     except ValueError as exc:
         return Bad(line, f"bad UTC: {exc}")
     if isinstance(utc, str) and not _OFFSET.search(utc.strip()):
-        flags.append("created_at_assumed_utc")  # the field is named UTC; the files always give +00:00
+        flags.append(ASSUMED_UTC_FLAG)  # the field is named UTC; the files always give +00:00
     tweet_type = rec.get("tweet_type")
     kind = KINDS.get(tweet_type.strip().lower()) if isinstance(tweet_type, str) else None
     if kind is None:

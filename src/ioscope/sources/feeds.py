@@ -47,7 +47,7 @@ from zoneinfo import ZoneInfo
 from ioscope.errors import SourceError
 from ioscope.sources._encoding import decode_markup, rewrite_declaration
 from ioscope.sources._html import html_to_text
-from ioscope.sources.base import Bad, Record, Source, SourceOptions
+from ioscope.sources.base import Bad, Record, Source, SourceOptions, assumed_zone_flag
 from ioscope.sources.registry import register
 from ioscope.textnorm import extract_hashtags, nfc, normalize_lang
 from ioscope.timeparse import zone
@@ -108,10 +108,6 @@ def parse_feed_date(raw: Any, tz: str = "UTC", parsed_utc: Any = None) -> tuple[
     return None, ["created_at_missing" if not s else "created_at_unparseable"]
 
 
-def _assumed(tz: str) -> str:
-    return "assumed_utc" if tz in ("UTC", "utc", "Z", "Etc/UTC") else f"assumed_tz:{tz}"
-
-
 def _parse_iso(s: str, tz: str) -> tuple[dt.datetime, list[str]] | None:
     if not re.match(r"^\d{4}-\d{2}-\d{2}", s):
         return None
@@ -121,7 +117,7 @@ def _parse_iso(s: str, tz: str) -> tuple[dt.datetime, list[str]] | None:
         return None
     flags: list[str] = []
     if moment.tzinfo is None:
-        flags.append(_assumed(tz))
+        flags.append(assumed_zone_flag(tz))
         if len(s) <= 10:
             flags.append("date_only")
         moment = moment.replace(tzinfo=zone(tz))
@@ -146,7 +142,7 @@ def _parse_rfc822(s: str, tz: str) -> tuple[dt.datetime, list[str]] | None:
     flags: list[str] = []
     zone_text = zone_text.strip()
     if not zone_text:
-        flags.append(_assumed(tz))
+        flags.append(assumed_zone_flag(tz))
         return local.replace(tzinfo=zone(tz)).astimezone(UTC), flags
     om = _OFFSET.match(zone_text)
     if om:
@@ -167,7 +163,7 @@ def _parse_rfc822(s: str, tz: str) -> tuple[dt.datetime, list[str]] | None:
         if label in AMBIGUOUS_LABELS:
             flags.append("zone_label_ambiguous")
         return _shift(local, int(hours * 60)), flags
-    flags += ["unknown_zone_label", _assumed(tz)]
+    flags += ["unknown_zone_label", assumed_zone_flag(tz)]
     return local.replace(tzinfo=zone(tz)).astimezone(UTC), flags
 
 

@@ -4,7 +4,7 @@ Format ``csv``. ``options.mapping`` maps canonical columns to the file's columns
 ``{"post_id": "message_id", "created_at": "timestamp", "text": "message"}``. Keys (:data:`MAPPING_KEYS`):
 
 * required: ``post_id``; ``created_at`` (times through :func:`ioscope.timeparse.parse_time`, naive
-  values read in ``options.tz`` and flagged ``created_at_assumed_utc``, or ``created_at_assumed_tz``
+  values read in ``options.tz`` and flagged ``assumed_utc``, or ``assumed_tz:<zone>``
   when ``options.tz`` is another zone; a time with ``Z``, an offset or epoch seconds is not flagged).
   Map ``created_at`` to ``""`` to state that the file has no time
   column: posts then get a NULL time and the flag ``created_at_missing``;

@@ -20,7 +20,7 @@ Mapping (case 15):
   ``account_hashed``: its ``user_screen_name`` is the same hash. Hashes are stable within one release
   only; do not join hashed IDs across releases;
 * ``tweet_time`` ``YYYY-MM-DD HH:MM`` has no zone; the release notes say UTC, and it is read in
-  ``options.tz`` (default UTC) and flagged ``created_at_assumed_utc`` (or ``created_at_assumed_tz`` when
+  ``options.tz`` (default UTC) and flagged ``assumed_utc`` (or ``assumed_tz:<zone>`` when
   another zone was given), plus ``created_at_minute_precision`` when it has no seconds;
 * ``is_retweet``: ``true``/``false`` in any case (``True``, ``false``); anything else is NULL with flag
   ``is_retweet_unparsed``. A retweet needs ``retweet_tweetid``; ``is_retweet`` true without it is

@@ -21,7 +21,7 @@ Mapping:
   such as ``9.06E+17`` lost precision and is not used); otherwise ``"ira:" + handle.casefold()``.
 * **created_at**: ``publish_date``, naive, read in ``options.tz`` (default UTC: the 538 times are
   believed to be UTC, which the source does not state). Every post is flagged
-  ``created_at_assumed_utc`` (``created_at_assumed_tz`` when ``--tz`` names another zone): the file never
+  ``assumed_utc`` (``assumed_tz:<zone>`` when ``--tz`` names another zone): the file never
   writes a zone, so the zone is always an assumption (:func:`ioscope.sources.base.assumed_zone_flag`).
 * **kind**: ``R``/``RETWEET`` -> ``repost`` (the original and its author are not in the data: ref
   columns stay NULL), ``Q``/``QUOTE_TWEET`` -> ``quote``, else ``original`` (``retweet=1`` with an

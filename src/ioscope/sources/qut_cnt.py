@@ -16,7 +16,7 @@ Mapping, per row:
 * created_at = ``timestamp``: seconds since 1970-01-01 UTC (the toolkit only needs a consistent
   offset; ioscope reads the number as POSIX seconds, with fractions). A date-time written instead
   (``2020-03-25 10:00:00``) is read by :func:`ioscope.timeparse.parse_time`; without a zone it is read in
-  ``options.tz`` and flagged ``created_at_assumed_utc``/``created_at_assumed_tz``;
+  ``options.tz`` and flagged ``assumed_utc``/``assumed_tz:<zone>``;
 * urls = ``urls`` split as the toolkit does (a space-separated string) or read as a JSON/Python list
   (``['http://a', 'http://b']``, as in the toolkit's generated sample data); empty cells give no URL;
   domains = registered domains of the URLs.

@@ -11,7 +11,7 @@ Field rules (cases 17 and 18; ``docs/sources/telegram-json.md``):
   public @username, so ``account_handle`` is NULL and ``from`` becomes the account's ``display_name``.
 * ``created_at``: ``date_unixtime`` (epoch seconds, tdesktop 3.7.6+) when present; otherwise ``date``,
   which is the exporting machine's local wall time (tdesktop#24054), read in ``options.tz`` and flagged
-  ``time_zone_assumed``.
+  ``assumed_utc`` (``assumed_tz:<zone>`` when ``--tz`` names another zone).
 * ``text``: a string, or a list of strings and entity objects whose ``text`` parts are concatenated
   (tdesktop#25000; never ``str(list)``). Entities come from ``text_entities`` when present, else from the
   list: URLs from ``link`` (the text) and ``text_link`` (``href``, hidden from the text), hashtags from
@@ -46,7 +46,7 @@ import orjson
 
 from ioscope.errors import SourceError
 from ioscope.ids import clean_id
-from ioscope.sources.base import Bad, Record, Source, SourceOptions
+from ioscope.sources.base import Bad, Record, Source, SourceOptions, assumed_zone_flag
 from ioscope.sources.registry import register
 from ioscope.textnorm import extract_hashtags, extract_mentions, nfc
 from ioscope.timeparse import parse_time
@@ -166,7 +166,7 @@ def _message(n: int, chat: dict[str, Any], msg: Any, options: SourceOptions) -> 
             created = parse_time(msg.get("date") or "", tz=options.tz)
         except ValueError as exc:
             return Bad(n, f"date: {exc}", _raw(msg))
-        flags.append("time_zone_assumed")
+        flags.append(assumed_zone_flag(options.tz))
     text, entities = flatten_text(msg.get("text"))
     if isinstance(msg.get("text_entities"), list):
         entities = [e for e in msg["text_entities"] if isinstance(e, dict)]

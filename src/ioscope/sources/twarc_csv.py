@@ -26,7 +26,7 @@ Rules:
   is no URL; hashtags/mentions lose their ``#``/``@``; without entity columns they come from the text;
 * ``edit_history_tweet_ids`` -> flag ``edit_group:<first id>`` for a later version of an edited post;
 * ``created_at`` ISO 8601 with ``Z`` (UTC); a value without a zone (a file edited by hand or by a
-  spreadsheet) is read in ``options.tz`` and flagged ``created_at_assumed_utc``/``created_at_assumed_tz``.
+  spreadsheet) is read in ``options.tz`` and flagged ``assumed_utc``/``assumed_tz:<zone>``.
 
 Records are read by :class:`ioscope.sources.generic_csv.CsvRecords` (plain or gzip-compressed CSV; a
 BOM and quotes around header names are removed, case 14). A row with a wrong number of cells, invalid

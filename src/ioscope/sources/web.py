@@ -50,7 +50,7 @@ from typing import Any
 from ioscope.errors import SourceError
 from ioscope.sources._encoding import decode_markup
 from ioscope.sources._jsonfile import iter_records, sniff_head
-from ioscope.sources.base import Bad, Record, Source, SourceOptions
+from ioscope.sources.base import Bad, Record, Source, SourceOptions, assumed_zone_flag
 from ioscope.sources.generic_csv import CsvRecords, raw_record, sniff_header
 from ioscope.sources.registry import register
 from ioscope.textnorm import extract_hashtags, nfc, normalize_lang
@@ -61,10 +61,6 @@ PLATFORM = "web"
 UTC = dt.timezone.utc
 ANCHORS_FILE = "id_date_anchors.csv"
 """Beside a Tehran Times file: ``news_id,approx_date[,basis]`` rows used to estimate article dates."""
-
-
-def _assumed(tz: str) -> str:
-    return "assumed_utc" if tz in ("UTC", "utc", "Z", "Etc/UTC") else f"assumed_tz:{tz}"
 
 
 def parse_article_date(value: str | None, tz: str = "UTC") -> tuple[dt.datetime | None, list[str]]:
@@ -80,7 +76,7 @@ def parse_article_date(value: str | None, tz: str = "UTC") -> tuple[dt.datetime 
     if moment.tzinfo is None:
         if len(s) <= 10 or (moment.time() == dt.time(0) and "T00:00:00" in s and len(s) == 19):
             flags.append("date_only")
-        flags.append(_assumed(tz))
+        flags.append(assumed_zone_flag(tz))
         moment = moment.replace(tzinfo=zone(tz))
     return moment.astimezone(UTC), flags
 

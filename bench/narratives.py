@@ -34,12 +34,11 @@ e5-small, one thread) is measured on 300 demo texts.
 --bertopic-python VENV/bin/python --bertopic-timeout 7200``. DEMO_STORE is a store holding the
 scale-0.2 demo with its e5 vectors cached (``ioscope demo --scale 0.2`` then one ``narratives``
 run). What limits it: building the synthetic store writes 500,000 vectors (about 0.8 GB in DuckDB,
-a few minutes); the ioscope pass needs about 5 GB; BERTopic's UMAP on 500,000 points x 384
-dimensions is the bottleneck (nearest-neighbour descent plus the layout optimisation: hours on two
-cores, and several GB more for HDBSCAN), so run it on a machine with 16 or more cores and 32 GB
-and give it a timeout: when BERTopic exceeds ``--bertopic-timeout`` the bench prints that it did
-not finish instead of a ratio. On the project's 2-core development machine only 100,000 posts were
-compared (docs/analyses/narratives.md).
+half a minute); the ioscope pass needs about 6.4 GB; BERTopic's UMAP on 500,000 points x 384
+dimensions is its bottleneck (nearest-neighbour descent plus the layout optimisation). Measured on the project's 2-core development machine
+(2026-11-30, shared with other jobs): ioscope 45.4 s / 6.4 GB, BERTopic 717.2 s / 3.9 GB
+(docs/analyses/narratives.md); give BERTopic a timeout on slower machines: when it exceeds
+``--bertopic-timeout`` the bench prints that it did not finish instead of a ratio.
 """
 
 from __future__ import annotations

@@ -377,7 +377,7 @@ def _assumed_zones_by_file(store: Store, files: list[str | Path] | None) -> dict
 def assumed_zone_note(zones: Mapping[str, int]) -> str | None:
     """One plain-text line for the end of an ingest saying how many posts had no time zone and in
     which zone they were read (``zones``: zone -> posts, as :func:`assumed_zones` returns), e.g.
-    ``"2,314 posts had no time zone; read as UTC (assumed_utc) — pass --tz to change"``; None when
+    ``"2,314 posts had no time zone; read as UTC (assumed_utc) — --tz sets the zone when a post is first stored"``; None when
     ``zones`` counts no post. Not escaped: the caller escapes for its medium."""
     zones = {z: n for z, n in zones.items() if n}
     if not zones:
@@ -386,9 +386,9 @@ def assumed_zone_note(zones: Mapping[str, int]) -> str | None:
     head = f"{total:,} post{'s' if total != 1 else ''} had no time zone"
     if len(zones) == 1:
         [(zone, _)] = zones.items()
-        return f"{head}; {_read_in(zone)} — pass --tz to change"
+        return f"{head}; {_read_in(zone)} — --tz sets the zone when a post is first stored"
     parts = ", ".join(f"{n:,} {_read_in(zone)}" for zone, n in zones.items())
-    return f"{head}: {parts} — pass --tz to change"
+    return f"{head}: {parts} — --tz sets the zone when a post is first stored"
 
 
 def _read_in(zone: str) -> str:

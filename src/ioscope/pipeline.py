@@ -175,7 +175,7 @@ def run_one(db: str | Path, name: str, out: str | Path | None = None, *,
     from ioscope.analyses import get
 
     analysis = get(name, **params)
-    with Store(db) as store:
+    with Store(db, create=False) as store:
         result = analysis.run(store)
         save_results(store, result)
         if out is not None:

@@ -67,16 +67,18 @@ class MergeCounts:
 class Store:
     """An ioscope store in one DuckDB file.
 
-    ``Store(path=DEFAULT_DB, read_only=False)``. Opening creates the tables if missing and checks the
-    schema version. Raises StoreError when the file cannot be opened, SchemaVersionError when it was
-    written by an incompatible schema. Use as a context manager or call :meth:`close`.
+    ``Store(path=DEFAULT_DB, read_only=False, create=True)``. Opening creates the tables if missing and
+    checks the schema version; ``create=False`` (the analyses and reports: a mistyped ``--db`` must not
+    leave an empty store behind and report nothing) and ``read_only=True`` need the file to exist.
+    Raises StoreError when the file is missing (then) or cannot be opened, SchemaVersionError when it
+    was written by an incompatible schema. Use as a context manager or call :meth:`close`.
     """
 
-    def __init__(self, path: str | Path = DEFAULT_DB, *, read_only: bool = False):
+    def __init__(self, path: str | Path = DEFAULT_DB, *, read_only: bool = False, create: bool = True):
         self.path = Path(path)
         self.read_only = read_only
         self._memory_limit: str | None = None  # the limit to restore after an ingest
-        if read_only and not self.path.exists():
+        if (read_only or not create) and not self.path.exists():
             raise StoreError(f"{self.path}: no such store; run `ioscope ingest` first")
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)

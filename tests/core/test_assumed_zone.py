@@ -71,9 +71,9 @@ def test_ingest_report_counts_posts_per_zone(tmp_path):
         assert assumed_zones(store, [tmp_path / "u.csv"]) == {"UTC": 2}
         assert assumed_zone_note(assumed_zones(store)) == (
             "5 posts had no time zone: 3 read in Europe/Moscow (assumed_tz:Europe/Moscow), "
-            "2 read as UTC (assumed_utc) — pass --tz to change")
+            "2 read as UTC (assumed_utc) — --tz sets the zone when a post is first stored")
     assert assumed_zone_note({}) is None
-    assert assumed_zone_note({"UTC": 1}) == "1 post had no time zone; read as UTC (assumed_utc) — pass --tz to change"
+    assert assumed_zone_note({"UTC": 1}) == "1 post had no time zone; read as UTC (assumed_utc) — --tz sets the zone when a post is first stored"
 
 
 def test_cli_ingest_says_how_many_and_which_zone(tmp_path):
@@ -81,14 +81,18 @@ def test_cli_ingest_says_how_many_and_which_zone(tmp_path):
     r = _run("ingest", "m.csv", "--db", "s.duckdb", "--tz", "Europe/Moscow", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     # 3 of the 4 rows have no zone (see CSV); they were read in the zone given with --tz
-    assert ("  3 posts had no time zone; read in Europe/Moscow (assumed_tz:Europe/Moscow) — pass --tz to "
-            "change\n") in r.stdout
+    assert ("  3 posts had no time zone; read in Europe/Moscow (assumed_tz:Europe/Moscow) — --tz sets "
+            "the zone when a post is first stored\n") in r.stdout
+    # a re-ingest with another --tz stores nothing new: the stored posts keep Moscow, and say so
+    r = _run("ingest", "m.csv", "--db", "s.duckdb", "--tz", "Asia/Tokyo", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "3 posts had no time zone; read in Europe/Moscow" in r.stdout
     # the default zone: 2,314 is how the thousands read; here a file of 1,001 naive rows -> "1,001 posts"
     rows = "".join(f"{i},2020-03-25 10:00,t{i}\n" for i in range(100, 1101))
     _csv(tmp_path / "big.csv", "post_id,created_at,text\n" + rows)
     r = _run("ingest", "big.csv", "--db", "s2.duckdb", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    assert "  1,001 posts had no time zone; read as UTC (assumed_utc) — pass --tz to change" in r.stdout
+    assert "  1,001 posts had no time zone; read as UTC (assumed_utc) — --tz sets the zone when a post is first stored" in r.stdout
     # every time with a zone: no line at all
     _csv(tmp_path / "z.csv", "post_id,created_at\n1,2020-03-25T10:00:00+03:00\n")
     r = _run("ingest", "z.csv", "--db", "s3.duckdb", cwd=tmp_path)

@@ -222,3 +222,17 @@ def test_coordination_null_and_correction_options(tmp_path):
     assert r.returncode == 1 and "null must be one of" in r.stderr
     r = run("coordination", "--db", "s.duckdb", "--correction", "holm", cwd=tmp_path)
     assert r.returncode == 1 and "correction must be one of" in r.stderr
+
+
+def test_long_error_stays_one_line_and_mistyped_db_creates_nothing(tmp_path):
+    # stderr is a pipe here (not a terminal): the error must not be wrapped at 80 columns
+    long_name = "a-store-name-long-enough-to-push-the-error-line-past-eighty-columns.duckdb"
+    r = run("coordination", "--db", long_name, cwd=tmp_path)
+    assert r.returncode == 1
+    assert r.stderr.strip().splitlines() == [
+        f"error: {long_name}: no such store; run `ioscope ingest` first"]
+    assert not (tmp_path / long_name).exists()  # a mistyped --db leaves no empty store behind
+    r = run("report", "--db", "typo.duckdb", "--out", "out", cwd=tmp_path)
+    assert r.returncode == 1 and "no such store" in r.stderr and not (tmp_path / "typo.duckdb").exists()
+    r = run("coordination", "--db", long_name, "--window", "30s", cwd=tmp_path)
+    assert r.returncode == 2 and "'30s' is not a number of seconds or 'auto'" in r.stderr

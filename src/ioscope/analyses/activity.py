@@ -186,7 +186,9 @@ class Activity(Analysis):
             "reposted post's hashtags, URLs and mentions (what that account pushed).",
         ]
         if summary["n_undated_posts"]:
-            notes.append(f"{summary['n_undated_posts']} posts have no time and are not in daily_volume.")
+            n = summary["n_undated_posts"]
+            notes.append(f"{n:,} post{'s have' if n != 1 else ' has'} no time and "
+                         f"{'are' if n != 1 else 'is'} not in daily_volume.")
         if summary["n_posts"] and not summary["n_tracked_accounts"]:
             notes.append("No author is in the actor registry: load one with --actors to label actors.")
         return Result(name=self.name, params=self.get_params(), tables=tables, summary=summary,

@@ -241,7 +241,13 @@ def coordination(
     from ioscope.analyses.coordination import DEFAULT_BEHAVIOURS
     from ioscope.pipeline import run_one
 
-    windows: list[float | str] = [w if w == "auto" else float(w) for w in window or []]
+    windows: list[float | str] = []
+    for w in window or []:
+        try:
+            windows.append(w if w == "auto" else float(w))
+        except ValueError:
+            raise typer.BadParameter(f"{w!r} is not a number of seconds or 'auto'",
+                                     param_hint="'--window'") from None
     result = run_one(db, "coordination", out, behaviours=tuple(behaviour or DEFAULT_BEHAVIOURS),
                      window_s=(windows[0] if len(windows) == 1 else windows) if windows else None,
                      min_coactions=min_coactions, p_value=p_value, null=null, correction=correction,

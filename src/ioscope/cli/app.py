@@ -22,7 +22,7 @@ app = typer.Typer(
 )
 # Piped output gets 120 columns rather than rich's default 80, so the ingest table stays readable.
 console = Console(highlight=False, width=None if Console().is_terminal else 120)
-err_console = Console(stderr=True, highlight=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)  # an error stays one line
 
 DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB store file (env IOSCOPE_DB).",
                                      envvar="IOSCOPE_DB")]

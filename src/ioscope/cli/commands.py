@@ -181,7 +181,7 @@ def analyze(
 def _print_assumed_zones(report) -> None:
     """Under an ingest: how many of the ingested files' posts had no time zone and the zone they were
     read in (issue #3: "the report says which"), e.g. "3 posts had no time zone; read in Europe/Moscow
-    (assumed_tz:Europe/Moscow) — pass --tz to change". Nothing when no time was assumed."""
+    (assumed_tz:Europe/Moscow) — --tz sets the zone when a post is first stored". Nothing when no time was assumed."""
     from ioscope.ingest import assumed_zone_note
 
     note = assumed_zone_note(report.assumed_zones) if report is not None else None
@@ -200,7 +200,7 @@ def report(
     from ioscope.pipeline import report_store
     from ioscope.store import Store
 
-    with Store(db) as store:
+    with Store(db, create=False) as store:
         outcome = report_store(store, out, title=title, params=embedding_params(model))
     finish(outcome)
 

@@ -167,6 +167,7 @@ def _section(result: Result, max_rows: int) -> Markup:
         "name": result.name,
         "title": _title(result.name),
         "summary": [(_summary_label(k), _plain(v)) for k, v in result.summary.items()],
+        "summary_raw": dict(result.summary),
         "notes": result.notes,
         "params": [(k, _plain(v)) for k, v in result.params.items()],
         "tables": tables,

@@ -115,3 +115,13 @@ def test_fdr_correction_on_the_scenario(make_store):
     assert len(el) == 15
     assert el.loc[el["n_coactions"] == 2, "p_value"].to_numpy() == pytest.approx(
         [_poisson_tail(2, 2 * w * 2 * 2 / (big_a * (big_a - 1)))] * 14, rel=1e-6)
+
+
+def test_shuffle_mc_refuses_a_correction_and_the_summary_names_the_applied_one(make_store):
+    s = make_store(_scenario())
+    with pytest.raises(AnalysisError, match="cannot apply to null 'shuffle_mc'"):
+        Coordination(**dict(NULL_ONLY, null="shuffle_mc", correction="bonferroni")).run(s)
+    # the summary (and the report's caption) name the correction actually applied
+    assert Coordination(**NULL_ONLY).run(s).summary["correction"] == "bonferroni"  # relabel's own
+    r = Coordination(**dict(NULL_ONLY, null="shuffle")).run(s)
+    assert (r.summary["null"], r.summary["correction"]) == ("shuffle", "none")

@@ -16,7 +16,8 @@ from typing import Any
 import pandas as pd
 
 from ioscope.analyses.base import Analysis, Result
-from ioscope.analyses.coordination import actions, clusters, coaction, communities, evidence, params
+from ioscope.analyses.coordination import (
+    actions, clusters, coaction, communities, evidence, params, weights)
 from ioscope.analyses.coordination.attach import attach as attach_accounts
 from ioscope.analyses.coordination.layers import Layer, run_layer
 from ioscope.analyses.coordination.neartext import build_near_actions
@@ -105,7 +106,8 @@ class Coordination(Analysis):
 
     Graph ``coordination``: the fused network (:func:`.clusters.build_graph`). Summary: n_posts,
     n_accounts, n_edges, n_clusters, n_accounts_in_clusters, windows_s (behaviour -> windows used),
-    auto_windows_s (behaviour -> estimated window), n_capped_objects, n_attached. Raises
+    auto_windows_s (behaviour -> estimated window), n_capped_objects, n_attached, null, correction
+    (the one applied: the null's own when ``correction`` is None). Raises
     AnalysisError for a bad parameter (unknown behaviour or window key included).
     """
 
@@ -194,11 +196,12 @@ class Coordination(Analysis):
             "n_clusters": len(tables["clusters"]),
             "n_accounts_in_clusters": int(tables["clusters"]["n_accounts"].sum()),
             "windows_s": used, "auto_windows_s": auto, "n_capped_objects": capped,
-            "n_attached": len(attached),
+            "n_attached": len(attached), "null": self.null,
+            "correction": self.correction or weights.default_correction(self.null),
         }
         if auto:
             notes.append("Automatic windows (CooRnet's estimate): "
-                         + ", ".join(f"{b} {w:g} s" for b, w in auto.items()) + ".")
+                         + ", ".join(f"{b} {w:,.0f} s" for b, w in auto.items()) + ".")
         out = {"edges": _public_edges(edges), "edge_layers": edge_layers, "evidence": ev, **tables,
                "layers": layer_table}
         return Result(name=self.name, params=self.get_params(), tables=out,

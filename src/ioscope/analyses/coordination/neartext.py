@@ -129,7 +129,7 @@ def _bucket_pairs(key: np.ndarray, max_bucket: int) -> np.ndarray:
 
 
 def leaders(keys: np.ndarray, sig: np.ndarray, threshold: float, max_bucket: int = MAX_BUCKET,
-            chunk: int = 200_000) -> list[int]:
+            chunk: int = 50_000) -> list[int]:
     """Leader index of each text from its LSH band ``keys`` (texts × bands, time order) and MinHash
     signatures ``sig`` (texts × permutations): text ``i``'s candidates are the texts before it among
     the first ``max_bucket`` of each bucket it falls in; it joins the group of the candidate with
@@ -147,17 +147,21 @@ def leaders(keys: np.ndarray, sig: np.ndarray, threshold: float, max_bucket: int
         need = int(np.ceil(threshold * sig.shape[1] - 1e-9))  # equal values a pair needs
         low = sig.astype(np.uint8)  # equal values have equal low bytes: an exact pre-filter
 
-        def count(lo: int) -> np.ndarray:
+        def count(lo: int) -> tuple[np.ndarray, np.ndarray]:
+            """Pairs of one chunk at or above the threshold: (their positions, their equal counts)."""
             a, c = pi[lo:lo + chunk], pc[lo:lo + chunk]
             keep = np.flatnonzero((low[a] == low[c]).sum(axis=1) >= need)
-            return lo + keep
+            eq = (sig[a[keep]] == sig[c[keep]]).sum(axis=1)  # exact, on the pre-filter's survivors
+            ok = eq >= need
+            return lo + keep[ok], eq[ok]
 
-        # numpy releases the GIL in the gathers and comparisons: chunks run on every core
-        with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
-            kept = np.concatenate([np.empty(0, dtype=np.int64)]
-                                  + list(pool.map(count, range(0, len(codes), chunk))))
+        # numpy releases the GIL in the gathers and comparisons: chunks run on two threads; only
+        # one chunk's comparison matrices per thread are alive at a time
+        with ThreadPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1))) as pool:
+            parts = list(pool.map(count, range(0, len(codes), chunk)))
+        kept = np.concatenate([np.empty(0, dtype=np.int64)] + [k for k, _ in parts])
+        sims = np.concatenate([np.empty(0, dtype=np.int64)] + [e for _, e in parts]) / sig.shape[1]
         pi, pc = pi[kept], pc[kept]
-        sims = (sig[pi] == sig[pc]).mean(axis=1)
         ok = sims >= threshold
         pi, pc, sims = pi[ok], pc[ok], sims[ok]
         order = np.lexsort((pc, -sims, pi))      # per text: highest similarity, then earliest

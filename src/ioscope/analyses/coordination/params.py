@@ -111,6 +111,9 @@ def validate(a: Any) -> tuple[tuple[str, ...], dict[str, list[float | str]]]:
         raise _err(f"null must be one of {NULLS}, got {a.null!r}")
     if a.correction is not None and a.correction not in CORRECTIONS:
         raise _err(f"correction must be one of {CORRECTIONS}, got {a.correction!r}")
+    if a.null == "shuffle_mc" and a.correction not in (None, "none"):
+        raise _err(f"correction {a.correction!r} cannot apply to null 'shuffle_mc': its smallest "
+                   "p-value is 1/(n_null + 1); use null 'shuffle' (closed form) to adjust p-values")
     check_float("min_cosine", a.min_cosine, 0.0, 1.0, allow_none=True)
     check_float("strong_cosine", a.strong_cosine, 0.0, 1.0, allow_none=True)
     if a.weight not in WEIGHTS:

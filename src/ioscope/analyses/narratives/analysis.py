@@ -72,7 +72,8 @@ class Narratives(Analysis):
     Tables (times tz-aware UTC; ``source`` is ``discovered`` or ``catalog``):
 
     * ``subnarratives``: narrative_id, subnarrative_id (``<narrative_id>.<n>``, by size), label (top
-      terms), n_texts, cosine_to_narrative (its centroid to its narrative's centroid).
+      terms), n_texts (units clustered: texts, and each passage of a split long text),
+      cosine_to_narrative (its centroid to its narrative's centroid).
     * ``narratives``: source, narrative_id, label (top terms, or the catalog name), n_texts (distinct
       texts), n_posts (collected posts incl. reposts), n_accounts, languages (list), first_at,
       matched_previous (discovered: the id came from the previous run), match_cosine.

@@ -135,7 +135,9 @@ def leaders(keys: np.ndarray, sig: np.ndarray, threshold: float, max_bucket: int
     the first ``max_bucket`` of each bucket it falls in; it joins the group of the candidate with
     the highest estimated Jaccard similarity (share of equal signature values; ties: the earliest)
     when that is at least ``threshold``. Vectorised over all texts (sorts per band, no Python loop
-    over texts); the same result as inserting the texts one by one into capped buckets."""
+    over texts); the same result as inserting the texts one by one into capped buckets. ``chunk``:
+    candidate pairs compared per step (bounds memory: a step holds two ``chunk × permutations``
+    matrices per thread). Returns a list of ``len(keys)`` indices."""
     n = keys.shape[0]
     codes = np.sort(np.concatenate([np.empty(0, dtype=np.int64)]
                                    + [_bucket_pairs(keys[:, j], max_bucket) for j in range(keys.shape[1])]))

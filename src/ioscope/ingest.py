@@ -72,11 +72,7 @@ class IngestReport:
     @property
     def assumed_zones(self) -> dict[str, int]:
         """Zone -> posts whose time had no zone and was read in it, over all files (most posts first)."""
-        total: dict[str, int] = {}
-        for f in self.files:
-            for zone, n in f.assumed_zones.items():
-                total[zone] = total.get(zone, 0) + n
-        return dict(sorted(total.items(), key=lambda kv: (-kv[1], kv[0])))
+        return _merged_zones(f.assumed_zones for f in self.files)
 
 
 def file_sha256(path: Path) -> str:
@@ -344,9 +340,13 @@ def assumed_zones(store: Store, files: Iterable[str | Path] | None = None) -> di
     ``"UTC"`` and ``assumed_tz:<zone>`` as ``<zone>``. Most posts first; empty when no time was
     assumed. Issue #3's rule: "a naive time is read in the zone the user gives (``--tz``), and the
     report says which". One scan of ``posts``' ``flags``."""
-    by_file = _assumed_zones_by_file(store, None if files is None else list(files))
+    return _merged_zones(_assumed_zones_by_file(store, None if files is None else list(files)).values())
+
+
+def _merged_zones(counts: Iterable[Mapping[str, int]]) -> dict[str, int]:
+    """Sum of several zone -> posts counts, most posts first (then by zone name)."""
     total: dict[str, int] = {}
-    for zones in by_file.values():
+    for zones in counts:
         for zone, n in zones.items():
             total[zone] = total.get(zone, 0) + n
     return dict(sorted(total.items(), key=lambda kv: (-kv[1], kv[0])))
@@ -377,8 +377,9 @@ def _assumed_zones_by_file(store: Store, files: list[str | Path] | None) -> dict
 def assumed_zone_note(zones: Mapping[str, int]) -> str | None:
     """One plain-text line for the end of an ingest saying how many posts had no time zone and in
     which zone they were read (``zones``: zone -> posts, as :func:`assumed_zones` returns), e.g.
-    ``"2,314 posts had no time zone; read as UTC (assumed_utc) — --tz sets the zone when a post is first stored"``; None when
-    ``zones`` counts no post. Not escaped: the caller escapes for its medium."""
+    ``"2,314 posts had no time zone; read as UTC (assumed_utc) — --tz sets the zone when a post is
+    first stored"``; None when ``zones`` counts no post. Not escaped: the caller escapes for its
+    medium."""
     zones = {z: n for z, n in zones.items() if n}
     if not zones:
         return None
@@ -386,9 +387,13 @@ def assumed_zone_note(zones: Mapping[str, int]) -> str | None:
     head = f"{total:,} post{'s' if total != 1 else ''} had no time zone"
     if len(zones) == 1:
         [(zone, _)] = zones.items()
-        return f"{head}; {_read_in(zone)} — --tz sets the zone when a post is first stored"
+        return f"{head}; {_read_in(zone)}{_ZONE_HINT}"
     parts = ", ".join(f"{n:,} {_read_in(zone)}" for zone, n in zones.items())
-    return f"{head}: {parts} — --tz sets the zone when a post is first stored"
+    return f"{head}: {parts}{_ZONE_HINT}"
+
+
+_ZONE_HINT = " — --tz sets the zone when a post is first stored"
+"""The end of :func:`assumed_zone_note`: a re-ingest does not re-read posts already stored."""
 
 
 def _read_in(zone: str) -> str:

@@ -180,8 +180,8 @@ def analyze(
 
 def _print_assumed_zones(report) -> None:
     """Under an ingest: how many of the ingested files' posts had no time zone and the zone they were
-    read in (issue #3: "the report says which"), e.g. "3 posts had no time zone; read in Europe/Moscow
-    (assumed_tz:Europe/Moscow) — --tz sets the zone when a post is first stored". Nothing when no time was assumed."""
+    read in (issue #3: "the report says which"; :func:`ioscope.ingest.assumed_zone_note`). Nothing
+    when no time was assumed."""
     from ioscope.ingest import assumed_zone_note
 
     note = assumed_zone_note(report.assumed_zones) if report is not None else None

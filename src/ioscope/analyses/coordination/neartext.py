@@ -154,7 +154,7 @@ def leaders(keys: np.ndarray, sig: np.ndarray, threshold: float, max_bucket: int
             a, c = pi[lo:lo + chunk], pc[lo:lo + chunk]
             keep = np.flatnonzero((low[a] == low[c]).sum(axis=1) >= need)
             eq = (sig[a[keep]] == sig[c[keep]]).sum(axis=1)  # exact, on the pre-filter's survivors
-            ok = eq >= need
+            ok = eq / sig.shape[1] >= threshold  # the estimated Jaccard, compared as the definition
             return lo + keep[ok], eq[ok]
 
         # numpy releases the GIL in the gathers and comparisons: chunks run on two threads; only
@@ -163,9 +163,7 @@ def leaders(keys: np.ndarray, sig: np.ndarray, threshold: float, max_bucket: int
             parts = list(pool.map(count, range(0, len(codes), chunk)))
         kept = np.concatenate([np.empty(0, dtype=np.int64)] + [k for k, _ in parts])
         sims = np.concatenate([np.empty(0, dtype=np.int64)] + [e for _, e in parts]) / sig.shape[1]
-        pi, pc = pi[kept], pc[kept]
-        ok = sims >= threshold
-        pi, pc, sims = pi[ok], pc[ok], sims[ok]
+        pi, pc = pi[kept], pc[kept]  # count() kept only pairs at or above the threshold
         order = np.lexsort((pc, -sims, pi))      # per text: highest similarity, then earliest
         pi, pc = pi[order], pc[order]
         best = np.ones(len(pi), dtype=bool)

@@ -133,12 +133,13 @@ def tfidf_cosine(con: duckdb.DuckDBPyConnection, i: int, layer: int) -> pd.DataF
 
 def null_p_values(con: duckdb.DuckDBPyConnection, i: int, layer: int, window_s: float,
                   max_pairs_per_action: int, n_null: int, seed: int,
-                  null: str = "shuffle", correction: str = "bonferroni") -> pd.DataFrame:
+                  null: str = "shuffle", correction: str | None = None) -> pd.DataFrame:
     """p-value of each candidate edge of ``_co_cand_{layer}`` under the null model ``null``:
     DataFrame (a, b, p_value in [0, 1][, expected]). ``shuffle``: :func:`shuffle_analytic_p_values`;
-    ``relabel`` and ``object``: :func:`analytic_p_values` (all three adjusted by ``correction``;
-    ``n_null`` and ``seed`` unused); ``shuffle_mc``: :func:`shuffle_p_values` (unadjusted;
-    ``correction`` unused)."""
+    ``relabel`` and ``object``: :func:`analytic_p_values` (all three adjusted by ``correction``, None =
+    the null's own, :func:`default_correction`; ``n_null`` and ``seed`` unused); ``shuffle_mc``:
+    :func:`shuffle_p_values` (unadjusted; ``correction`` unused)."""
+    correction = correction or default_correction(null)
     if null == "shuffle_mc":
         return shuffle_p_values(con, i, layer, window_s, max_pairs_per_action, n_null, seed)
     if null == "shuffle":
@@ -147,7 +148,7 @@ def null_p_values(con: duckdb.DuckDBPyConnection, i: int, layer: int, window_s: 
 
 
 def shuffle_analytic_p_values(con: duckdb.DuckDBPyConnection, i: int, layer: int, window_s: float,
-                              correction: str = "bonferroni") -> pd.DataFrame:
+                              correction: str = "none") -> pd.DataFrame:
     """The time-shuffle null computed in closed form: DataFrame (a, b, expected, p_value).
 
     Null: each account's action times in the behaviour are permuted among its own actions (it keeps

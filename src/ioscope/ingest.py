@@ -26,6 +26,7 @@ from ioscope.sources import registry
 from ioscope.sources.base import (
     ASSUMED_TZ_PREFIX, ASSUMED_UTC_FLAG, Bad, Record, Source, SourceOptions, assumed_zone_of,
 )
+from ioscope import url_table
 from ioscope.store import LOST_PRECISION_FLAG, Store, utcnow
 
 RAW_LIMIT = 100_000
@@ -118,6 +119,7 @@ def ingest(
     for f in report.files:
         f.assumed_zones = by_file.get(str(f.path.resolve()), {})
     store.refresh_actor_accounts()
+    url_table.refresh(store)  # canonical URLs, once per new URL, for the analyses that compare links
     return report
 
 

@@ -2,7 +2,7 @@
 share of links to low-credibility sites and state media per group and month.
 
 Every URL of a collected post is canonicalised (:func:`ioscope.canon.canonical_url`, computed once per
-distinct URL) and matched to the imported credibility/type lists (:mod:`ioscope.domain_lists`; a
+distinct URL, at ingest: :mod:`ioscope.url_table`) and matched to the imported credibility/type lists (:mod:`ioscope.domain_lists`; a
 link's host matches a list host when equal or a subdomain of it, so ``de.rt.com`` gets ``rt.com``'s
 labels). Posts without URLs but with ``domains`` (e.g. sources that give only the site) count with
 those. Counting and matching are DuckDB SQL; method after the "domain portfolio" comparisons of
@@ -18,11 +18,11 @@ import pandas as pd
 import pyarrow as pa
 
 from ioscope.analyses.base import Analysis, Result
-from ioscope.canon import canonical_table
 from ioscope.domain_lists import COMBINED_SQL, has_labels
 from ioscope.errors import AnalysisError
 from ioscope.outputs.links import permalink
 from ioscope.store import Store
+from ioscope.url_table import lookup
 
 GROUP_BY = {
     "country_type": "CASE WHEN f.account_id IS NULL THEN '(untracked)' ELSE coalesce(f.country, '?') "
@@ -167,10 +167,8 @@ class Domains(Analysis):
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
                 raise AnalysisError(f"domains: {n} must be an integer >= 1, got {v!r}")
         con = store.con
-        urls = [r[0] for r in con.execute(
-            "SELECT DISTINCT unnest(urls) FROM posts WHERE collected AND list_contains($k, kind)",
-            {"k": kinds}).fetchall()]
-        con.register("_dom_urls", canonical_table(urls, schemeless=True))
+        lookup(con, "SELECT DISTINCT unnest(urls) FROM posts WHERE collected AND list_contains($k, kind)",
+               "_dom_urls", {"k": kinds})
         labelled = has_labels(store)
         try:
             con.execute(_LINKS.format(group=GROUP_BY[self.group_by]),
@@ -194,11 +192,11 @@ class Domains(Analysis):
                                  "count(*) FILTER (WHERE low_credibility), "
                                  "count(*) FILTER (WHERE state_media) FROM _dom_labelled").fetchone()
         finally:
-            for name in ("_dom_urls", "_dom_suffix"):
-                try:
-                    con.unregister(name)
-                except Exception:  # noqa: BLE001 - unregistering a missing view is harmless
-                    pass
+            try:
+                con.unregister("_dom_suffix")
+            except Exception:  # noqa: BLE001 - unregistering a missing view is harmless
+                pass
+            con.execute("DROP TABLE IF EXISTS _dom_urls")
             con.execute("DROP TABLE IF EXISTS _dom_links")
             con.execute("DROP TABLE IF EXISTS _dom_labelled")
         ev = tables["evidence"]

@@ -15,9 +15,9 @@ from typing import Any
 
 import pandas as pd
 
-from ioscope.canon import canonical_table
 from ioscope.outputs.links import permalink
 from ioscope.store import Store
+from ioscope.url_table import lookup
 
 _OWN = """
 _echo_own AS (
@@ -76,14 +76,13 @@ def echo_tables(store: Store, *, min_chars: int = 40, window_s: float = 259200,
     ``cross_country_only``: keep only items of ≥ 2 countries; ``max_echoes``: largest echoes kept
     (most countries, then most accounts)."""
     con = store.con
-    urls = [r[0] for r in con.execute(f"WITH {_OWN} SELECT DISTINCT unnest(urls) FROM _echo_own").fetchall()]
-    con.register("_echo_urls", canonical_table(urls))
+    lookup(con, f"WITH {_OWN} SELECT DISTINCT unnest(urls) FROM _echo_own", "_echo_urls")
     try:
         posts = store.query(_ITEMS.format(own=_OWN),
                             {"min_chars": min_chars, "window_s": window_s,
                              "cross_country_only": cross_country_only})
     finally:
-        con.unregister("_echo_urls")
+        con.execute("DROP TABLE IF EXISTS _echo_urls")
     posts = posts[posts["echo_id"] <= max_echoes].copy()
     first_at = posts.groupby("echo_id")["created_at"].transform("min")
     posts["lag_s"] = (posts["created_at"] - first_at).dt.total_seconds()

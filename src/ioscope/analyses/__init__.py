@@ -1,32 +1,63 @@
 """The analysis registry: every analysis ioscope runs, by name.
 
 Adding an analysis means adding one module with an :class:`~ioscope.analyses.base.Analysis` subclass
-and one line in :data:`ANALYSES`. The order of :data:`ANALYSES` is the order of the report's sections.
+and one line in ``_CLASSES`` (module and class; imported on first use). The order of :data:`ANALYSES`
+is the order of the report's sections.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator, Mapping
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from ioscope.analyses.activity import Activity
-from ioscope.analyses.amplification import Amplification
 from ioscope.analyses.base import Analysis, Result
-from ioscope.analyses.claims import Claims
-from ioscope.analyses.coordination import Coordination
-from ioscope.analyses.domains import Domains
-from ioscope.analyses.narratives import Narratives
-from ioscope.analyses.shifts import Shifts
 from ioscope.errors import ConfigError
 
-ANALYSES: dict[str, type[Analysis]] = {
-    Activity.name: Activity,
-    Amplification.name: Amplification,
-    Coordination.name: Coordination,
-    Domains.name: Domains,
-    Narratives.name: Narratives,
-    Claims.name: Claims,  # after coordination (reads its clusters) and narratives (shares embeddings)
-    Shifts.name: Shifts,  # last: slices by the narratives' post assignments
+if TYPE_CHECKING:
+    from ioscope.analyses.activity import Activity
+    from ioscope.analyses.amplification import Amplification
+    from ioscope.analyses.claims import Claims
+    from ioscope.analyses.coordination import Coordination
+    from ioscope.analyses.domains import Domains
+    from ioscope.analyses.narratives import Narratives
+    from ioscope.analyses.shifts import Shifts
+
+_CLASSES = {  # name -> (module, class), in report order
+    "activity": ("ioscope.analyses.activity", "Activity"),
+    "amplification": ("ioscope.analyses.amplification", "Amplification"),
+    "coordination": ("ioscope.analyses.coordination", "Coordination"),
+    "domains": ("ioscope.analyses.domains", "Domains"),
+    "narratives": ("ioscope.analyses.narratives", "Narratives"),
+    # after coordination (reads its clusters) and narratives (shares embeddings)
+    "claims": ("ioscope.analyses.claims", "Claims"),
+    "shifts": ("ioscope.analyses.shifts", "Shifts"),  # last: slices by the narratives' post assignments
 }
+
+
+class _Registry(Mapping[str, "type[Analysis]"]):
+    """Name -> analysis class, each module imported on first use (a run of one analysis does not pay
+    for the imports of the others: networkx, scipy, the claim readers ...)."""
+
+    def __getitem__(self, name: str) -> type[Analysis]:
+        module, cls = _CLASSES[name]
+        return getattr(import_module(module), cls)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_CLASSES)
+
+    def __len__(self) -> int:
+        return len(_CLASSES)
+
+
+def __getattr__(name: str) -> Any:  # PEP 562: ``from ioscope.analyses import Coordination``
+    for module, cls in _CLASSES.values():
+        if cls == name:
+            return getattr(import_module(module), cls)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+ANALYSES: Mapping[str, type[Analysis]] = _Registry()
 """Registered analyses: name -> class."""
 
 __all__ = ["ANALYSES", "Activity", "Amplification", "Analysis", "Claims", "Coordination", "Domains",

@@ -257,6 +257,28 @@ def test_co_text_excludes_reposts_and_short_texts(make_store):
     assert set(r.tables["evidence"]["object"]) == {"this invented claim is false, share it"}
 
 
+def test_co_text_folds_persian_and_arabic_letter_variants(make_store):
+    # The same Persian sentence typed with Persian ی/ک (A), with Arabic ي/ك and a tatweel (B), and
+    # vocalised with a fatha (C), twice each, 30 s apart: one object, so A-B, A-C and B-C are co-text
+    # pairs with 2 co-actions each. D posts another sentence at the same times: no edge.
+    persian = "ویروس کرونا در آزمایشگاه نظامی ساخته شد"
+    arabic = persian.replace("ی", "ي").replace("ک", "ك").replace("نظامي", "نظـامي")
+    vocal = persian.replace("ساخته", "سَاخته")
+    rows = []
+    for k, t0 in enumerate((0, 5000)):
+        rows += [post(f"a{k}", "A", t0, text=persian), post(f"b{k}", "B", t0 + 30, text=arabic),
+                 post(f"c{k}", "C", t0 + 60, text=vocal),
+                 post(f"d{k}", "D", t0 + 30, text="جمله‌ای دیگر درباره هوای امروز و بازار")]
+    assert arabic != persian and "ـ" in arabic
+    r = Coordination(behaviours=("co_text",), **PLAIN).run(make_store(rows))
+    assert pairs_of(r) == {("A", "B"), ("A", "C"), ("B", "C")}
+    assert set(r.tables["edges"]["n_coactions"]) == {2}
+    # one folded object; the evidence points at each post, whose own text the store keeps as posted
+    ev = r.tables["evidence"]
+    assert ev["object"].nunique() == 1
+    assert {tuple(sorted((a, b))) for a, b in zip(ev["post_a"], ev["post_b"], strict=True)} >= {("a0", "b0")}
+
+
 def test_hashtag_behaviours(make_store):
     # A and B post #One #Two (in that order) with different texts 30 s apart, twice: co_hashtag edge
     # (2 hashtags x 2 times = 4 co-actions, 2 objects) and hashtag_seq edge (2 co-actions, object

@@ -8,12 +8,13 @@ is never written). Tables built:
     ``handle`` is the handle on the author's latest post. A post without an account ID but with a
     handle is keyed by ``'@' + lower(handle)`` (shown as the account_id in every table).
 ``_co_posts`` (pidx, aid, platform, post_id, t, kind, ref_post_id, urls, domains, hashtags, norm_text)
-    collected posts with a time and an author; ``pidx`` is a dense integer key; ``t`` is the post time
+    collected posts with a time and an author; ``pidx`` is a dense integer key in order of time, then
+    platform and post ID (so it breaks ties of equal times as post IDs do); ``t`` is the post time
     in seconds since 1970-01-01 UTC (DOUBLE); ``norm_text`` is :func:`normalise_text_sql` of ``text``
     for originals, quotes and replies (NULL for reposts and for texts shorter than ``min_text_chars``).
 ``_co_act_{i}`` (aid, oid, t, pidx) and ``_co_obj_{i}`` (oid, object)
     the actions of one behaviour: account ``aid`` acted on object ``oid`` at time ``t`` in post
-    ``pidx``; ``object`` is the readable object (a canonical URL, ``platform:post_id`` of the reposted
+    ``pidx``; objects are numbered in order of their first post (integer sort, not string sort); ``object`` is the readable object (a canonical URL, ``platform:post_id`` of the reposted
     post, a normalised text, a lower-cased hashtag, ...).
 
 Behaviours (the object each one compares; reposts count only for co_repost, as in the QUT toolkit):
@@ -22,8 +23,9 @@ Behaviours (the object each one compares; reposts count only for co_repost, as i
 co_repost       the reposted post (``platform:ref_post_id``) of a repost
 co_quote        the quoted post of a quote
 co_reply        the post replied to
-co_link         each canonical URL (:func:`ioscope.canon.canonical_url`) of a non-repost; links to posts on
-                the platform itself (quote permalinks) and empty cells are skipped
+co_link         each canonical URL (:func:`ioscope.canon.canonical_url`; scheme-less links read as https;
+                from the store's URL table, :mod:`ioscope.url_table`) of a non-repost; links to posts
+                on the platform itself (quote permalinks) and empty cells are skipped
 co_domain       each registered domain (lower-cased) of a non-repost
 co_hashtag      each hashtag (NFC, lower-cased) of a non-repost
 hashtag_seq     the sequence of a non-repost's hashtags, in order, when it has two or more
@@ -36,10 +38,8 @@ sync            a time bin (see :mod:`.sync`; not built here)
 from __future__ import annotations
 
 import duckdb
-import pandas as pd
 
-from ioscope.canon import canonical_url
-from ioscope.urls import is_platform_permalink
+from ioscope.url_table import lookup
 
 BEHAVIOURS = (
     "co_repost", "co_quote", "co_reply", "co_link", "co_domain", "co_hashtag", "hashtag_seq",
@@ -58,19 +58,30 @@ _WS_NOT_SPACE = r"[\t\n\f\r\x{00A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{2
 r"""One white-space character other than U+0020: RE2's ``\s`` ([\t\n\f\r ]) and Unicode's Z."""
 
 
+_ARABIC_FROM = "\u06cc\u06a9\u0649\u0640" + "".join(map(chr, range(0x064B, 0x0660))) + "\u0670"
+_ARABIC_TO = "\u064a\u0643\u064a"
+"""Arabic-script letter variants folded for matching (DuckDB ``translate``): Persian yeh ی and keheh ک
+and alef maksura ى become Arabic yeh ي and kaf ك; tatweel (ـ) and the harakat (U+064B–U+065F,
+U+0670) are removed. Copies of one text typed on Persian and Arabic keyboards, or stretched and
+vocalised to evade exact matching, then compare equal."""
+
+
 def normalise_text_sql(col: str) -> str:
     """SQL expression normalising text column ``col`` for co-text and near-text matching.
 
     Steps: remove the run of ``@handle`` tokens at the very start (leading reply mentions; mentions
-    later in the text stay), remove ``http(s)://`` URLs, lower-case (Unicode), collapse every run of
-    white space (including Unicode separators) to one space, trim. Case 28 (leading mentions) and the
-    QUT toolkit's co-tweet preprocessing are the references.
+    later in the text stay), remove ``http(s)://`` URLs, lower-case (Unicode), fold Arabic-script
+    letter variants (:data:`_ARABIC_FROM`: Persian ی/ک to Arabic ي/ك, tatweel and harakat removed),
+    collapse every run of white space (including Unicode separators) to one space, trim. The result is
+    a matching key, not a text to show (the evidence shows each post's own text). Case 28 (leading
+    mentions) and the QUT toolkit's co-tweet preprocessing are the references.
     """
     no_mentions = rf"regexp_replace({col}, '^([\s\p{{Z}}]*[@＠][A-Za-z0-9_]+(@[A-Za-z0-9_.\-]+)?)+', '')"
     no_urls = rf"regexp_replace({no_mentions}, 'https?://[^\s\p{{Z}}]+', '', 'g')"
     # a run of 2+ white-space characters, or one that is not a plain space, becomes one space: the
     # same result as replacing every run, without rewriting each single space (3.5x faster)
-    return rf"trim(regexp_replace(lower({no_urls}), '[\s\p{{Z}}]{{2,}}|{_WS_NOT_SPACE}', ' ', 'g'))"
+    folded = f"translate(lower({no_urls}), '{_ARABIC_FROM}', '{_ARABIC_TO}')"
+    return rf"trim(regexp_replace({folded}, '[\s\p{{Z}}]{{2,}}|{_WS_NOT_SPACE}', ' ', 'g'))"
 
 
 def normalise_text(text: str | None) -> str | None:
@@ -101,38 +112,44 @@ def load_posts(con: duckdb.DuckDBPyConnection, min_text_chars: int,
                   GROUP BY platform, {key})"""
     )
     norm = normalise_text_sql("p.text") if texts else "NULL"
+    # pidx is numbered on a narrow table (row id and sort keys) and joined back: sorting the posts'
+    # whole rows (lists of URLs, texts) took twice as long
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _co_pidx AS
+            SELECT rowid AS r,
+                   (row_number() OVER (ORDER BY created_at, platform, post_id))::BIGINT AS pidx
+            FROM posts WHERE collected AND created_at IS NOT NULL AND {key} IS NOT NULL"""
+    )
     # the normalised text is computed once per non-repost (inner query), then length-filtered
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _co_posts AS
             SELECT pidx, aid, platform, post_id, t, kind, ref_post_id, urls, domains, hashtags,
                    CAST(CASE WHEN length(n) >= $m THEN n END AS VARCHAR) AS norm_text
-            FROM (SELECT (row_number() OVER (ORDER BY p.platform, p.post_id))::BIGINT AS pidx,
-                         a.aid, p.platform, p.post_id, epoch(p.created_at) AS t, p.kind,
+            FROM (SELECT x.pidx, a.aid, p.platform, p.post_id, epoch(p.created_at) AS t, p.kind,
                          p.ref_post_id, p.urls, p.domains, p.hashtags,
                          CASE WHEN p.kind IS DISTINCT FROM 'repost' THEN {norm} END AS n
-                  FROM posts p JOIN _co_accounts a
+                  FROM posts p JOIN _co_pidx x ON x.r = p.rowid
+                  JOIN _co_accounts a
                     ON a.platform = p.platform
-                   AND a.account_id = coalesce(p.account_id, '@' || lower(p.account_handle))
-                  WHERE p.collected AND p.created_at IS NOT NULL) x""",
+                   AND a.account_id = coalesce(p.account_id, '@' || lower(p.account_handle))) y""",
         {"m": int(min_text_chars)},
     )
+    con.execute("DROP TABLE _co_pidx")
     n_posts = con.execute("SELECT count(*) FROM _co_posts").fetchone()[0]
     n_acc = con.execute("SELECT count(*) FROM _co_accounts").fetchone()[0]
     return n_posts, n_acc
 
 
 def _url_map(con: duckdb.DuckDBPyConnection) -> None:
-    """``_co_urlmap`` (u, canon): each distinct URL of a non-repost and its canonical form ('' = skip).
-    Canonicalisation runs in Python once per *distinct* URL."""
-    urls = con.execute(
-        """SELECT DISTINCT u FROM (SELECT unnest(urls) AS u FROM _co_posts
-                                    WHERE kind IS DISTINCT FROM 'repost') WHERE u IS NOT NULL"""
-    ).df()["u"]
-    canon = [("" if is_platform_permalink(u) else canonical_url(u)) for u in urls]
-    frame = pd.DataFrame({"u": urls.astype(object), "canon": pd.Series(canon, dtype=object)})
-    con.register("_co_urlmap_df", frame)
-    con.execute("CREATE OR REPLACE TEMP TABLE _co_urlmap AS SELECT * FROM _co_urlmap_df")
-    con.unregister("_co_urlmap_df")
+    """``_co_urlmap`` (u, canon): each distinct URL of a non-repost and its canonical form ('' = skip:
+    a permalink to a post on the platform itself). Read from the store's URL table
+    (:mod:`ioscope.url_table`, filled at ingest); URLs it lacks are canonicalised here."""
+    lookup(con, """SELECT DISTINCT u FROM (SELECT unnest(urls) AS u FROM _co_posts
+                                            WHERE kind IS DISTINCT FROM 'repost')""", "_co_urls")
+    con.execute("""CREATE OR REPLACE TEMP TABLE _co_urlmap AS
+                   SELECT url AS u, CASE WHEN permalink THEN '' ELSE canonical_url END AS canon
+                   FROM _co_urls""")
+    con.execute("DROP TABLE _co_urls")
 
 
 _NON_REPOST = "kind IS DISTINCT FROM 'repost'"
@@ -178,8 +195,9 @@ def store_actions(con: duckdb.DuckDBPyConnection, select: str, i: int) -> None:
     con.execute(f"CREATE OR REPLACE TEMP TABLE _co_raw_{i} AS {select}")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _co_obj_{i} AS
-            SELECT (row_number() OVER (ORDER BY object))::INTEGER AS oid, object
-            FROM (SELECT DISTINCT object FROM _co_raw_{i} WHERE object IS NOT NULL)"""
+            SELECT (row_number() OVER (ORDER BY first, object))::INTEGER AS oid, object
+            FROM (SELECT object, min(pidx) AS first FROM _co_raw_{i} WHERE object IS NOT NULL
+                  GROUP BY object)"""
     )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _co_act_{i} AS

@@ -4,6 +4,7 @@ Every string that comes from data (country codes, actor types, handles, post tex
 :func:`html.escape` before it reaches plotly: plotly renders hover labels, tick labels and legend
 names as a small subset of HTML (``<a href>``, ``<b>``, ``<br>``), so unescaped data could become
 markup. Post text never appears in a title, axis or legend; at most an escaped excerpt in a hover label.
+Bidi control characters (U+202A-U+202E, U+2066-U+2069) in data are shown as visible markers.
 """
 
 from __future__ import annotations
@@ -14,20 +15,23 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from ioscope.outputs.bidi import show_bidi_controls
+
 _FONT = dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif",
              size=12)
 _KIND_COLOURS = {"repost": "#1f77b4", "quote": "#ff7f0e", "reply": "#7f7f7f"}
 
 
 def _esc(value: object, max_len: int | None = None) -> str:
-    """Escaped, single-line text for plotly labels (NULL -> "")."""
+    """Escaped, single-line text for plotly labels (NULL -> ""); bidi control characters are shown
+    as visible markers (:func:`ioscope.outputs.bidi.show_bidi_controls`)."""
     if value is None or value is pd.NA or value is pd.NaT or (
             isinstance(value, float) and math.isnan(value)):
         return ""
     text = " ".join(str(value).split())
     if max_len is not None and len(text) > max_len:
         text = text[: max_len - 1] + "…"
-    return html.escape(text)
+    return html.escape(show_bidi_controls(text))
 
 
 def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:

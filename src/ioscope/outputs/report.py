@@ -8,6 +8,9 @@ Safety rules (post text, handles and URLs are adversarial):
 * A URL becomes an ``href`` only when :func:`ioscope.outputs.links.safe_href` accepts it (absolute
   http(s)); links carry ``rel="noopener noreferrer"``. ``javascript:`` URLs stay text.
 * A Content-Security-Policy forbids loading anything from the network.
+* Post-derived text goes through the ``bidi`` filter (``bidi_attr`` in attributes) of
+  :mod:`ioscope.outputs.bidi`: bidi control characters are shown as visible markers and text that
+  could reorder its neighbours is isolated in ``<bdi>``.
 
 Long tables show their first rows and say how many more are in the exported Parquet file.
 """
@@ -33,6 +36,7 @@ from markupsafe import Markup
 
 from ioscope._version import __version__
 from ioscope.analyses.base import Result
+from ioscope.outputs.bidi import install_filters
 from ioscope.outputs.charts import daily_volume_chart, matrix_chart, top_posts_chart
 from ioscope.outputs.links import safe_href
 
@@ -131,8 +135,8 @@ def render_report(
 
 @lru_cache(maxsize=1)
 def _env() -> Environment:
-    return Environment(loader=FileSystemLoader(str(_TEMPLATES)), autoescape=True,
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return install_filters(Environment(loader=FileSystemLoader(str(_TEMPLATES)), autoescape=True,
+                                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True))
 
 
 def charts_for(analysis: str) -> dict[str, Callable[[pd.DataFrame], go.Figure]]:

@@ -8,6 +8,8 @@ Security model (post text, handles and URLs are adversarial; the store may be se
 * Jinja autoescaping is on and no data is marked safe; chart JSON travels in an (escaped) HTML
   attribute and is drawn by a static script, so the Content-Security-Policy allows scripts from
   this server only (``script-src 'self'``, no inline scripts);
+* text from data goes through the ``bidi``/``bidi_attr`` filters of :mod:`ioscope.outputs.bidi`
+  (bidi control characters shown as markers, right-to-left text isolated in ``<bdi>``);
 * the Host header must name this machine unless a token is set (against DNS rebinding);
 * with a token, every request needs it (``Authorization: Bearer``, or ``?token=`` once, which sets
   an HttpOnly, SameSite=Strict cookie).
@@ -35,6 +37,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ioscope._version import __version__
+from ioscope.outputs.bidi import install_filters
 from ioscope.outputs.dashboard import pages
 from ioscope.outputs.dashboard.results import RUN_ON_DEMAND, Results, default_results_dir
 from ioscope.outputs.dashboard.views import TableSpec
@@ -122,7 +125,7 @@ def _env() -> Environment:
                              FileSystemLoader(str(REPORT_TEMPLATES))]),
         autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.globals.update(nav=NAV, version=__version__)
-    return env
+    return install_filters(env)
 
 
 @lru_cache(maxsize=1)

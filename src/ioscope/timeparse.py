@@ -3,16 +3,18 @@
 Every layout is parsed by an explicit rule, never by a guessing parser (case 06: ``dateparser`` returns
 None for the v1.1 layout; tools that hard-coded ``+0000`` failed on other offsets; naive times read as
 the analyst's local time shift every bucket). Naive values are read in a named IANA zone (default UTC),
-with :mod:`zoneinfo`; nothing depends on the machine's locale or local time zone.
+with :mod:`zoneinfo`; nothing depends on the machine's locale or local time zone. Zone names are
+matched case-insensitively and stored in their canonical spelling (:func:`canonical_zone`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 UTC = dt.timezone.utc
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
@@ -28,15 +30,47 @@ _EXPECTED = ("expected Twitter v1.1 ('Wed Mar 25 10:00:00 +0000 2020'), ISO 8601
              "or epoch seconds/milliseconds")
 
 
+@lru_cache(maxsize=1)
+def _zones_by_lower_name() -> dict[str, str]:
+    # lower-cased IANA name -> its canonical spelling, for every zone zoneinfo knows (no two IANA names
+    # differ in case only); read once per process (about 20 ms).
+    return {name.lower(): name for name in available_timezones()}
+
+
+@lru_cache(maxsize=64)
+def canonical_zone(tz: str) -> str:
+    """The canonical spelling of the IANA zone name ``tz``, matched case-insensitively (surrounding
+    white space ignored): ``"europe/moscow"`` -> ``"Europe/Moscow"``, ``"utc"`` and ``"Z"`` ->
+    ``"UTC"``, ``"etc/utc"`` -> ``"Etc/UTC"``. A name :mod:`zoneinfo` can load but does not list
+    (:func:`zoneinfo.available_timezones`) is returned as given. Raises ValueError naming ``tz`` (and
+    up to three close known names, by :mod:`difflib`) when no zone has that name."""
+    if not isinstance(tz, str):
+        raise ValueError(f"unknown time zone {tz!r} (expected an IANA name such as 'Europe/Berlin')")
+    name = tz.strip()
+    if name.upper() in ("UTC", "Z"):
+        return "UTC"
+    known = _zones_by_lower_name()
+    found = known.get(name.lower())
+    if found is not None:
+        return found
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        close = difflib.get_close_matches(name.lower(), known, n=3, cutoff=0.6)
+        hint = f"closest: {', '.join(repr(known[c]) for c in close)}; " if close else ""
+        raise ValueError(f"unknown time zone {tz!r} ({hint}expected an IANA name such as "
+                         "'Europe/Berlin')") from None
+    return name
+
+
 @lru_cache(maxsize=64)
 def zone(tz: str) -> dt.tzinfo:
-    """The tzinfo of an IANA zone name (``"UTC"``, ``"Europe/Moscow"``); raises ValueError if unknown."""
-    if tz in ("UTC", "utc", "Z"):
+    """The tzinfo of an IANA zone name (``"UTC"``, ``"Europe/Moscow"``), matched case-insensitively as
+    by :func:`canonical_zone` (``"europe/moscow"`` is Moscow); raises ValueError if unknown."""
+    name = canonical_zone(tz)
+    if name == "UTC":
         return UTC
-    try:
-        return ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
-        raise ValueError(f"unknown time zone {tz!r} (expected an IANA name such as 'Europe/Berlin')") from exc
+    return ZoneInfo(name)
 
 
 def parse_time(value: Any, *, tz: str = "UTC") -> dt.datetime:

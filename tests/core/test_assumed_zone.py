@@ -45,6 +45,27 @@ def test_one_flag_names_the_zone(tz, flag):
     assert assumed_zone_of(flag) == ("UTC" if flag == "assumed_utc" else tz)
 
 
+def test_zone_spelling_is_canonical_in_flags_and_options():
+    # `--tz europe/moscow` names Moscow: every post read in it says so in one spelling
+    assert assumed_zone_flag("europe/moscow") == "assumed_tz:Europe/Moscow"
+    assert assumed_zone_flag("utc") == assumed_zone_flag("etc/utc") == "assumed_utc"
+    assert SourceOptions(tz="asia/TEHRAN").tz == "Asia/Tehran" and SourceOptions(tz="utc").tz == "UTC"
+    # an unknown name is kept as given: the reader names it in its error
+    assert SourceOptions(tz="Nowhere/City").tz == "Nowhere/City"
+    assert assumed_zone_flag("Nowhere/City") == "assumed_tz:Nowhere/City"
+
+
+def test_lower_case_zone_at_ingest_stores_the_canonical_flag(tmp_path):
+    with Store(tmp_path / "s.duckdb") as store:
+        rep = ingest(store, [_csv(tmp_path / "m.csv")], format="csv", options=SourceOptions(tz="europe/moscow"))
+        assert rep.assumed_zones == {"Europe/Moscow": 3}
+        assert store.con.execute("SELECT DISTINCT flags FROM posts WHERE post_id IN ('1', '2', '3')"
+                                 ).fetchall() == [(["assumed_tz:Europe/Moscow"],)]
+        # 13:00 in Moscow is 10:00 UTC
+        assert store.scalar("SELECT created_at FROM posts WHERE post_id = '1'") == dt.datetime(
+            2020, 3, 25, 10, tzinfo=UTC)
+
+
 def test_other_flags_name_no_zone():
     assert [assumed_zone_of(f) for f in ("created_at_missing", "assumed_tz:", "date_only")] == [None] * 3
 

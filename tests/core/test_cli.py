@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import orjson
+import pytest
 
 EXE = [sys.executable, "-m", "ioscope.cli"]
 
@@ -17,8 +20,9 @@ TWEET = {
 }
 
 
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([*EXE, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*EXE, *args], cwd=cwd, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **env} if env else None)
 
 
 def test_missing_file_is_one_line_error(tmp_path):
@@ -218,10 +222,16 @@ def test_coordination_null_and_correction_options(tmp_path):
             "--correction", "none", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert "n_edges: 1" in r.stdout and "n_accounts_in_clusters: 2" in r.stdout
-    r = run("coordination", "--db", "s.duckdb", "--null", "bogus", cwd=tmp_path)
-    assert r.returncode == 1 and "null must be one of" in r.stderr
-    r = run("coordination", "--db", "s.duckdb", "--correction", "holm", cwd=tmp_path)
-    assert r.returncode == 1 and "correction must be one of" in r.stderr
+    # the analysis got plain strings (an enum member would print as Null.relabel)
+    assert "  null: relabel\n" in r.stdout and "  correction: none\n" in r.stdout
+    # values outside the choices are usage errors (test_a_value_outside_the_choices_is_a_usage_error);
+    # a combination the analysis refuses is its one-line error, exit 1
+    r = run("coordination", "--db", "s.duckdb", "--null", "shuffle_mc", "--correction", "bonferroni",
+            cwd=tmp_path)
+    assert r.returncode == 1
+    assert r.stderr.strip().splitlines() == [
+        "error: coordination: correction 'bonferroni' cannot apply to null 'shuffle_mc': its smallest "
+        "p-value is 1/(n_null + 1); use null 'shuffle' (closed form) to adjust p-values"]
 
 
 def test_long_error_stays_one_line_and_mistyped_db_creates_nothing(tmp_path):
@@ -236,3 +246,148 @@ def test_long_error_stays_one_line_and_mistyped_db_creates_nothing(tmp_path):
     assert r.returncode == 1 and "no such store" in r.stderr and not (tmp_path / "typo.duckdb").exists()
     r = run("coordination", "--db", long_name, "--window", "30s", cwd=tmp_path)
     assert r.returncode == 2 and "'30s' is not a number of seconds or 'auto'" in r.stderr
+
+
+@pytest.mark.parametrize(("command", "shown"), [
+    (["coordination"], ["<shuffle|relabel|object|shuffle_mc>", "<bonferroni|fdr|none>",
+                        "<list[co_repost|co_quote|co_reply|co_link|co_domain|co_hashtag|hashtag_seq|"
+                        "co_text|near_text|sync]>"]),
+    (["shifts"], ["<hour|day|week>", "<dataset|file>"]),
+    (["domains", "run"], ["<country_type|country|actor_type|account>"]),
+    (["domains", "import"], ["<lin2023|mbfc|iffy|csv>"]),
+    (["claims", "import"], ["<claimreview|google-factcheck|html|ioscope|poynter|euvsdisinfo|rumor-news|"
+                            "rumor-twitter|rumor-en-dup|mapping>"]),
+    (["analyze"], ["<duckdb|spark>"]),
+    (["demo"], ["<duckdb|spark>"]),
+])
+def test_help_lists_the_choices_of_fixed_set_options(tmp_path, command, shown):
+    # The user trial: `--null <str>` did not say which values exist. Wide enough that rich does not
+    # break the list of values over two lines.
+    r = run(*command, "--help", cwd=tmp_path, env={"COLUMNS": "300"})
+    assert r.returncode == 0, r.stderr
+    for metavar in shown:
+        assert metavar in r.stdout, metavar
+
+
+def test_cli_choices_are_the_library_s_own():
+    # The CLI writes its choices out (it starts without importing the analyses); they must be the
+    # library's sets, in the library's order.
+    from ioscope.analyses.coordination.actions import BEHAVIOURS
+    from ioscope.analyses.coordination.weights import CORRECTIONS, NULLS
+    from ioscope.analyses.domains import GROUP_BY
+    from ioscope.analyses.shifts.coverage import COVERAGE_UNITS
+    from ioscope.analyses.shifts.series import BUCKETS
+    from ioscope.claims.csv_layouts import LAYOUTS
+    from ioscope.claims.store import JSON_READERS
+    from ioscope.cli import choices
+    from ioscope.domain_lists import FORMATS
+    from ioscope.engines import ENGINES
+
+    def values(enum) -> tuple[str, ...]:
+        return tuple(m.value for m in enum)
+
+    assert values(choices.Behaviour) == BEHAVIOURS
+    assert values(choices.Null) == NULLS
+    assert values(choices.Correction) == CORRECTIONS
+    assert values(choices.DomainGroupBy) == tuple(GROUP_BY)
+    assert values(choices.DomainListFormat) == FORMATS
+    assert values(choices.Bucket) == tuple(BUCKETS)
+    assert values(choices.CoverageUnit) == COVERAGE_UNITS
+    assert values(choices.Engine) == ENGINES
+    assert values(choices.ClaimLayout) == (*JSON_READERS, *LAYOUTS)
+
+
+@pytest.mark.parametrize(("args", "error"), [
+    (["coordination", "--null", "bogus"],
+     "Error: Invalid value for '--null': 'bogus' is not one of 'shuffle', 'relabel', 'object', 'shuffle_mc'."),
+    (["coordination", "--correction", "holm"],
+     "Error: Invalid value for '--correction': 'holm' is not one of 'bonferroni', 'fdr', 'none'."),
+    (["coordination", "-b", "co_repost", "-b", "co_repot"],
+     "Error: Invalid value for '--behaviour' / '-b': 'co_repot' is not one of 'co_repost', 'co_quote', "
+     "'co_reply', 'co_link', 'co_domain', 'co_hashtag', 'hashtag_seq', 'co_text', 'near_text', 'sync'."),
+    (["shifts", "--bucket", "month"],
+     "Error: Invalid value for '--bucket': 'month' is not one of 'hour', 'day', 'week'."),
+])
+def test_a_value_outside_the_choices_is_a_usage_error(tmp_path, args, error):
+    # Checked before anything runs (no store is needed, none is created): exit 2, click's usage lines
+    # and one error line naming the allowed values, no traceback.
+    r = run(*args, "--db", "s.duckdb", cwd=tmp_path)
+    assert r.returncode == 2
+    assert [ln for ln in r.stderr.splitlines() if ln.startswith("Error")] == [error]
+    assert "Traceback" not in r.stderr and not (tmp_path / "s.duckdb").exists()
+
+
+def test_tz_is_matched_case_insensitively_and_stored_in_canonical_spelling(tmp_path):
+    from ioscope.store import Store
+
+    (tmp_path / "m.csv").write_text("post_id,created_at,text,account_id\n1,2020-03-25 13:00,a,u1\n",
+                                    encoding="utf-8")
+    r = run("ingest", "m.csv", "--format", "csv", "--db", "s.duckdb", "--tz", "europe/moscow", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "read in Europe/Moscow (assumed_tz:Europe/Moscow)" in " ".join(r.stdout.split())
+    with Store(tmp_path / "s.duckdb", read_only=True) as s:
+        created, flags = s.con.execute("SELECT created_at, flags FROM posts").fetchone()
+    # 13:00 in Moscow (UTC+3 all year since 2014) is 10:00 UTC; the flag spells the zone one way
+    assert created == dt.datetime(2020, 3, 25, 10, tzinfo=dt.timezone.utc)
+    assert flags == ["assumed_tz:Europe/Moscow"]
+    # `utc` is UTC, the default zone: the UTC assumption flag
+    r = run("ingest", "m.csv", "--format", "csv", "--db", "u.duckdb", "--tz", "utc", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    with Store(tmp_path / "u.duckdb", read_only=True) as s:
+        assert s.scalar("SELECT flags FROM posts") == ["assumed_utc"]
+    # the environment variable goes the same way
+    r = run("ingest", "m.csv", "--format", "csv", "--db", "e.duckdb", cwd=tmp_path,
+            env={"IOSCOPE_TZ": "ASIA/TEHRAN"})
+    assert r.returncode == 0, r.stderr
+    with Store(tmp_path / "e.duckdb", read_only=True) as s:
+        assert s.scalar("SELECT flags FROM posts") == ["assumed_tz:Asia/Tehran"]
+    # an unknown zone: one line naming it and the closest zone; the store this run created is removed
+    r = run("ingest", "m.csv", "--format", "csv", "--db", "x.duckdb", "--tz", "Europe/Moskow", cwd=tmp_path)
+    assert r.returncode == 1
+    [line] = r.stderr.strip().splitlines()
+    assert line.startswith("error: --tz: unknown time zone 'Europe/Moskow' (closest: 'Europe/Moscow'")
+    assert not (tmp_path / "x.duckdb").exists()
+
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _retweets(gap_s: int) -> list[dict]:
+    """Account 9 posts three times, 600 s apart from 2020-03-12 14:00 UTC; account 1 retweets each
+    1 s after it, account 2 ``gap_s`` seconds after account 1."""
+    def tweet(i: int, uid: str, t: int, rt: dict | None = None) -> dict:
+        d = dt.datetime(2020, 3, 12, 14, tzinfo=dt.timezone.utc) + dt.timedelta(seconds=t)
+        created = f"{_DAYS[d.weekday()]} {_MONTHS[d.month - 1]} {d:%d %H:%M:%S} +0000 {d.year}"
+        row = dict(TWEET, id=i, id_str=str(i), full_text=f"post {i}", created_at=created,
+                   user={"id_str": uid, "screen_name": f"u{uid}"})
+        return dict(row, retweeted_status=rt) if rt else row
+    rows = []
+    for k in range(3):
+        o = tweet(100 + k, "9", 600 * k)
+        rows += [o, tweet(200 + k, "1", 600 * k + 1, o), tweet(300 + k, "2", 600 * k + 1 + gap_s, o)]
+    return rows
+
+
+@pytest.mark.parametrize(("gap_s", "warned"), [(2, False), (86_400, False), (172_800, True)])
+def test_coordination_warns_about_an_automatic_window_over_a_day(tmp_path, gap_s, warned):
+    # Each of the three posts is retweeted twice, gap_s apart: every object's second action comes gap_s
+    # after its first, so CooRnet's estimate (params: q = 0.1 quantile of those, then the median time
+    # until more than half of the actions happened; with two actions: the second) is gap_s exactly.
+    # Over 86,400 s (1 day, exclusive) the CLI prints the analysis's warning on stderr; the window is
+    # used as asked, not capped.
+    (tmp_path / "a.jsonl").write_bytes(b"\n".join(orjson.dumps(r) for r in _retweets(gap_s)) + b"\n")
+    assert run("ingest", "a.jsonl", "--db", "s.duckdb", cwd=tmp_path).returncode == 0
+    r = run("coordination", "--db", "s.duckdb", "-b", "co_repost", "-w", "auto", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert f"auto_windows_s: {{'co_repost': {float(gap_s)}}}" in r.stdout
+    assert f"windows_s: {{'co_repost': [{float(gap_s)}]}}" in r.stdout
+    warnings = [ln for ln in r.stderr.splitlines() if ln.startswith("warning:")]
+    if warned:
+        assert warnings == [
+            "warning: co_repost: the automatic window is 172,800 s (2.0 days), over the 86,400 s (1 day) "
+            "sanity bound: it pairs actions days apart and finds many weak edges. Pass an explicit window "
+            "(window_s; --window SECONDS on the command line), e.g. co_repost's default 60 s."]
+        assert "automatic window is" not in r.stdout  # on stderr, not repeated as a note
+    else:
+        assert warnings == []

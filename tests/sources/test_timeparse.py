@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from ioscope.timeparse import parse_time, parse_time_format, zone
+from ioscope.timeparse import canonical_zone, parse_time, parse_time_format, zone
 
 UTC = dt.timezone.utc
 
@@ -75,6 +75,28 @@ def test_unknown_zone():
         parse_time("2020-03-25 10:00", tz="Mars/Base")
     with pytest.raises(ValueError):
         zone("Not/AZone")
+
+
+@pytest.mark.parametrize(("name", "canonical"), [
+    ("europe/moscow", "Europe/Moscow"), ("EUROPE/MOSCOW", "Europe/Moscow"), ("Europe/Moscow", "Europe/Moscow"),
+    ("utc", "UTC"), ("Utc", "UTC"), ("z", "UTC"), ("etc/utc", "Etc/UTC"),
+    ("america/argentina/buenos_aires", "America/Argentina/Buenos_Aires"), (" asia/tehran ", "Asia/Tehran"),
+])
+def test_zone_names_are_matched_case_insensitively(name, canonical):
+    assert canonical_zone(name) == canonical
+    # the user trial: `--tz europe/moscow` failed although the zone exists; 13:00 Moscow is 10:00 UTC
+    assert parse_time("2020-03-25 13:00", tz=name) == parse_time("2020-03-25 13:00", tz=canonical)
+    assert parse_time("2020-03-25 13:00", tz="europe/moscow") == utc(2020, 3, 25, 10)
+
+
+def test_unknown_zone_names_the_closest_zones():
+    with pytest.raises(ValueError) as info:
+        canonical_zone("Europe/Moskow")
+    assert str(info.value).startswith("unknown time zone 'Europe/Moskow' (closest: 'Europe/Moscow'")
+    # nothing close: the value and what is expected, no empty list of suggestions
+    with pytest.raises(ValueError) as info:
+        canonical_zone("Mars/Base")
+    assert str(info.value) == "unknown time zone 'Mars/Base' (expected an IANA name such as 'Europe/Berlin')"
 
 
 def test_explicit_format():

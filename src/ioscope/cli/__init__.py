@@ -42,9 +42,23 @@ def main() -> None:
                 _interrupted()
             raise SystemExit(1) from None
         if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int):
+            _tidy_usage_message(exc)
             exc.show()
             raise SystemExit(exc.exit_code) from None
         raise
+
+
+_PYDANTIC_PREFIX = "Value error, "
+"""What typer's value coercion (pydantic) puts before a choice error: ``Value error, 'bogus' is not one
+of 'shuffle', ...``."""
+
+
+def _tidy_usage_message(exc: Exception) -> None:
+    """Drop :data:`_PYDANTIC_PREFIX` from a usage error's message, so a value outside an option's
+    choices reads ``Invalid value for '--null': 'bogus' is not one of 'shuffle', ...``."""
+    message = getattr(exc, "message", None)
+    if isinstance(message, str) and message.startswith(_PYDANTIC_PREFIX):
+        exc.message = message[len(_PYDANTIC_PREFIX):]
 
 
 class _ProgressHandler(logging.Handler):

@@ -3,27 +3,37 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.table import Table
 
-from ioscope.cli.app import DbOpt, ModelOpt, app, console, safe
+from ioscope.cli.app import DbOpt, ModelOpt, app, console, err_console, safe
+from ioscope.cli.choices import (
+    Behaviour, Bucket, ClaimLayout, Correction, CoverageUnit, DomainGroupBy, DomainListFormat, Null,
+    value,
+)
 from ioscope.config import setting
 
 _DB = Path(setting("db").default)
 
 
-def _print_result(result, out: Path | None) -> None:
-    """Print an analysis result's headline numbers and its tables' sizes."""
+def _print_result(result, out: Path | None, warnings: list[str] | None = None) -> None:
+    """Print an analysis result's headline numbers and its tables' sizes; ``warnings`` (lines the
+    analysis also put in its notes) go to stderr as ``warning: ...`` instead of ``note: ...``."""
+    warnings = warnings or []
     console.print(f"[bold]{safe(result.name)}[/]")
-    for key, value in result.summary.items():
-        console.print(f"  {safe(key)}: {safe(value, max_len=100)}")
+    for key, item in result.summary.items():
+        console.print(f"  {safe(key)}: {safe(item, max_len=100)}")
     for name, df in result.tables.items():
         console.print(f"  table {safe(name)}: {len(df):,} rows")
     for note in result.notes:
-        console.print(f"  note: {safe(note, max_len=200)}")
+        if note not in warnings:
+            console.print(f"  note: {safe(note, max_len=200)}")
+    for line in warnings:
+        err_console.print(f"[bold yellow]warning[/]: {safe(line, max_len=500)}")
     if out is not None:
         console.print(f"report: [bold]{safe(Path(out) / 'report.html')}[/]")
 
@@ -66,7 +76,7 @@ app.add_typer(domains_app, name="domains")
 @domains_app.command("import")
 def domains_import(
     file: Annotated[Path, typer.Argument(help="The list file.")],
-    format: Annotated[str, typer.Option("--format", "-f", help="lin2023 | mbfc | iffy | csv")],
+    format: Annotated[DomainListFormat, typer.Option("--format", "-f", help="Format of the list.")],
     name: Annotated[Optional[str], typer.Option(help="Name of the list (default: format or file stem).")] = None,
     map: Annotated[Optional[list[str]], typer.Option(help="For csv: domain=col, label=col, score=col, "
                                                           "country=col, detail=col.")] = None,
@@ -77,7 +87,7 @@ def domains_import(
     from ioscope.store import Store
 
     with Store(db) as store:
-        rep = import_domain_list(store, file, format, list_name=name,
+        rep = import_domain_list(store, file, value(format), list_name=name,
                                  mapping=_parse_pairs(map, "--map") or None)
     console.print(f"{safe(file.name)}: {safe(rep.summary())}")
     shown = 5  # the first rows of each kind, with their line: enough to see why, not the whole file
@@ -107,12 +117,12 @@ def domains_list(db: DbOpt = _DB) -> None:
 def domains_run(
     db: DbOpt = _DB,
     out: OutOneOpt = None,
-    group_by: Annotated[str, typer.Option(help="country_type | country | actor_type | account")] = "country_type",
+    group_by: Annotated[DomainGroupBy, typer.Option(help="Actor groups compared.")] = DomainGroupBy.country_type,
 ) -> None:
     """Domain portfolios of actor groups, their overlap and low-credibility shares."""
     from ioscope.pipeline import run_one
 
-    _print_result(run_one(db, "domains", out, group_by=group_by), out)
+    _print_result(run_one(db, "domains", out, group_by=value(group_by)), out)
 
 
 @app.command()
@@ -124,26 +134,32 @@ def shifts(
     narrative: Annotated[Optional[str], typer.Option(help="Only this narrative (id in the store's "
                                                           "narrative_assignments or a --keywords name).")] = None,
     events: Annotated[Optional[Path], typer.Option(help="Events file (CSV date,label,scope or YAML).")] = None,
-    bucket: Annotated[str, typer.Option(help="hour | day | week")] = "day",
-    zone: Annotated[str, typer.Option(help="IANA time zone of the buckets.")] = "UTC",
+    bucket: Annotated[Bucket, typer.Option(help="Length of the series' time buckets.")] = Bucket.day,
+    zone: Annotated[str, typer.Option(help="IANA time zone of the buckets, any case (europe/moscow = "
+                                           "Europe/Moscow).")] = "UTC",
     keywords: Annotated[Optional[list[str]], typer.Option(
         help="A narrative by keywords: NAME=REGEX (repeatable, case-insensitive).")] = None,
     window_days: Annotated[int, typer.Option(help="Days before/after each event for the test.")] = 14,
     min_gap_days: Annotated[float, typer.Option(help="Days without any post of a collection that make a "
                                                      "collection gap (masked, reported); 0 = off.")] = 7,
-    coverage_by: Annotated[str, typer.Option(help="What a collection is for coverage: dataset (the "
-                                                  "input file's folder) or file.")] = "dataset",
+    coverage_by: Annotated[CoverageUnit, typer.Option(help="What a collection is for coverage: dataset "
+                                                           "(the input file's folder) or file.")
+                           ] = CoverageUnit.dataset,
 ) -> None:
     """Series over time, change points, before/after tests at events, and the overt-to-covert check."""
     from ioscope.pipeline import run_one
+    from ioscope.timeparse import canonical_zone
+
+    with suppress(ValueError):  # an unknown zone: the analysis names it (AnalysisError)
+        zone = canonical_zone(zone)
 
     text_filter: dict[str, list[str]] = {}
     for name, regex in _parse_pairs(keywords, "--keywords").items():
         text_filter.setdefault(name, []).append(regex)
     result = run_one(db, "shifts", out, by=tuple(b.strip() for b in by.split(",") if b.strip()),
-                     narrative=narrative, events=str(events) if events else None, bucket=bucket,
+                     narrative=narrative, events=str(events) if events else None, bucket=value(bucket),
                      zone=zone, text_filter=text_filter or None, window_days=window_days,
-                     min_gap_days=min_gap_days, coverage_by=coverage_by)
+                     min_gap_days=min_gap_days, coverage_by=value(coverage_by))
     _print_result(result, out)
 
 
@@ -172,7 +188,9 @@ app.add_typer(claims_app, name="claims")
 def claims_import(
     files: Annotated[list[Path], typer.Argument(help="ClaimReview JSON-LD, Fact Check API JSON, or CSV.")],
     db: DbOpt = _DB,
-    layout: Annotated[Optional[str], typer.Option(help="Reader (default: detected per file).")] = None,
+    layout: Annotated[Optional[ClaimLayout], typer.Option(help="Reader (default: detected per file; "
+                                                                 "mapping: a generic CSV read with "
+                                                                 "--map).")] = None,
     map: Annotated[Optional[list[str]], typer.Option(help="For a generic CSV: canonical=column.")] = None,
     strict: Annotated[bool, typer.Option(help="Fail on the first record that would be quarantined.")] = False,
 ) -> None:
@@ -184,7 +202,7 @@ def claims_import(
 
     ratings = list(Claims().ratings)
     with Store(db) as store:
-        report = import_claims(store, files, layout=layout, mapping=_parse_pairs(map, "--map") or None,
+        report = import_claims(store, files, layout=value(layout), mapping=_parse_pairs(map, "--map") or None,
                                strict=strict)
         unmatched = store.scalar(
             "SELECT count(*) FROM claims WHERE list_contains(?, source_file) "
@@ -219,26 +237,27 @@ def claims_match(
 def coordination(
     db: DbOpt = _DB,
     out: OutOneOpt = None,
-    behaviour: Annotated[Optional[list[str]], typer.Option(
-        "--behaviour", "-b", help="co_repost, co_quote, co_reply, co_link, co_domain, co_hashtag, "
-                                  "hashtag_seq, co_text, near_text, sync (repeatable; default: "
-                                  "co_repost, co_link, co_text, near_text).")] = None,
+    behaviour: Annotated[Optional[list[Behaviour]], typer.Option(
+        "--behaviour", "-b", help="Behaviour to test (repeatable; default: co_repost, co_link, co_text, "
+                                  "near_text).")] = None,
     window: Annotated[Optional[list[str]], typer.Option(
         "--window", "-w", help="Coordination window in seconds, or 'auto' (repeatable: several "
-                               "windows in one run; default per behaviour, see docs).")] = None,
+                               "windows in one run; default per behaviour, see docs). An automatic "
+                               "window over 1 day prints a warning.")] = None,
     min_coactions: Annotated[int, typer.Option(help="Co-actions an edge needs.")] = 2,
     p_value: Annotated[float, typer.Option(help="Significance level of the null model.")] = 0.01,
-    null: Annotated[str, typer.Option(help="Null model: shuffle (each account's own times), relabel "
-                                           "(each object's timing), object, shuffle_mc.")] = "shuffle",
-    correction: Annotated[Optional[str], typer.Option(
-        help="Multiple testing over all account pairs: bonferroni, fdr, none (default: none for "
-             "shuffle, bonferroni for relabel/object). Large collections: bonferroni.")] = None,
+    null: Annotated[Null, typer.Option(help="Null model: shuffle (each account's own times), relabel "
+                                            "(each object's timing), object, shuffle_mc.")] = Null.shuffle,
+    correction: Annotated[Optional[Correction], typer.Option(
+        help="Multiple testing over all account pairs (default: none for shuffle and shuffle_mc, "
+             "bonferroni for relabel/object). Large collections: bonferroni.")] = None,
     resolution: Annotated[float, typer.Option(help="Leiden CPM resolution.")] = 0.02,
     seed: Annotated[int, typer.Option(help="Seed of the null model and Leiden.")] = 0,
 ) -> None:
     """Accounts acting together more often than chance allows: co-action networks with evidence,
     p-values and Leiden clusters."""
     from ioscope.analyses.coordination import DEFAULT_BEHAVIOURS
+    from ioscope.analyses.coordination.params import auto_window_warnings
     from ioscope.pipeline import run_one
 
     windows: list[float | str] = []
@@ -248,11 +267,12 @@ def coordination(
         except ValueError:
             raise typer.BadParameter(f"{w!r} is not a number of seconds or 'auto'",
                                      param_hint="'--window'") from None
-    result = run_one(db, "coordination", out, behaviours=tuple(behaviour or DEFAULT_BEHAVIOURS),
+    behaviours = tuple(value(b) for b in behaviour) if behaviour else DEFAULT_BEHAVIOURS
+    result = run_one(db, "coordination", out, behaviours=behaviours,
                      window_s=(windows[0] if len(windows) == 1 else windows) if windows else None,
-                     min_coactions=min_coactions, p_value=p_value, null=null, correction=correction,
-                     resolution=resolution, seed=seed)
-    _print_result(result, out)
+                     min_coactions=min_coactions, p_value=p_value, null=value(null),
+                     correction=value(correction), resolution=resolution, seed=seed)
+    _print_result(result, out, auto_window_warnings(result.summary.get("auto_windows_s", {})))
 
 
 @app.command()

@@ -29,7 +29,8 @@ DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB store file (env IOSCOP
 FormatOpt = Annotated[Optional[str], typer.Option("--format", "-f",
                                                   help="Input format (default: detected per file); "
                                                        "see `ioscope formats`.")]
-TzOpt = Annotated[str, typer.Option("--tz", help="Zone for naive timestamps in the input (env IOSCOPE_TZ).",
+TzOpt = Annotated[str, typer.Option("--tz", help="IANA zone for naive timestamps in the input, any case "
+                                                  "(europe/moscow = Europe/Moscow; env IOSCOPE_TZ).",
                                     envvar="IOSCOPE_TZ")]
 MapOpt = Annotated[Optional[list[str]], typer.Option(
     "--map", help="Column mapping for the generic CSV reader: canonical=column (repeatable).")]
@@ -56,9 +57,17 @@ OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Output folder for rep
 
 
 def source_options(tz: str, mapping: list[str] | None, platform: str | None):
-    """SourceOptions from the --tz, --map (repeatable canonical=column) and --platform options."""
+    """SourceOptions from the --tz, --map (repeatable canonical=column) and --platform options. The
+    zone is matched case-insensitively and kept in its canonical spelling (``europe/moscow`` ->
+    ``Europe/Moscow``); raises ConfigError for an unknown zone (naming it and the closest names) or a
+    bad --map item."""
     from ioscope.sources.base import SourceOptions
+    from ioscope.timeparse import canonical_zone
 
+    try:
+        tz = canonical_zone(tz)
+    except ValueError as exc:
+        raise ConfigError(f"--tz: {exc}") from None
     parsed: dict[str, str] | None = None
     if mapping:
         parsed = {}

@@ -17,6 +17,7 @@ from ioscope.cli.app import (
     ActorsOpt, Bar, DbOpt, FormatOpt, MapOpt, ModelOpt, OutOpt, StrictOpt, TzOpt, app, console,
     embedding_params, finish, print_ingest, safe, source_options,
 )
+from ioscope.cli.choices import Engine, value
 from ioscope.config import setting
 from ioscope.errors import ConfigError
 
@@ -153,7 +154,7 @@ def analyze(
     strict: StrictOpt = False,
     title: Annotated[str, typer.Option(help="Report title.")] = "ioscope report",
     model: ModelOpt = setting("model").default,
-    engine: Annotated[str, typer.Option(help="duckdb (default) or spark; spark reads --input.")] = "duckdb",
+    engine: Annotated[Engine, typer.Option(help="Engine of the analyses; spark reads --input.")] = Engine.duckdb,
     input: Annotated[Optional[Path], typer.Option(
         "--input", help="A Parquet dataset written by `ingest --to-parquet` (instead of FILES).")] = None,
     master: Annotated[str, typer.Option(help="Spark master URL or sc:// endpoint.")] = "local[*]",
@@ -161,6 +162,7 @@ def analyze(
     """Ingest FILES, load --actors, run every analysis and write the report and exports to --out."""
     from ioscope.pipeline import analyze as run_analyze
 
+    engine = value(engine)
     if input is not None or engine != "duckdb":
         from ioscope.engines import report_parquet
 
@@ -224,9 +226,9 @@ def demo(
     seed: Annotated[int, typer.Option(help="Random seed of the scenario.")] = 20200312,
     scale: Annotated[float, typer.Option(help="Multiplier of ordinary accounts and posts.")] = 1.0,
     model: ModelOpt = setting("model").default,
-    engine: Annotated[str, typer.Option(help="duckdb (default) or spark: spark writes the store as a "
-                                             "Parquet dataset under --out/parquet and runs every "
-                                             "analysis on Spark over it.")] = "duckdb",
+    engine: Annotated[Engine, typer.Option(help="Engine of the analyses: spark writes the store as a "
+                                                "Parquet dataset under --out/parquet and runs every "
+                                                "analysis on Spark over it.")] = Engine.duckdb,
     master: Annotated[str, typer.Option(help="Spark master URL or sc:// endpoint (--engine spark).")
                       ] = "local[*]",
 ) -> None:
@@ -234,6 +236,7 @@ def demo(
     from ioscope.demo import generate
     from ioscope.pipeline import analyze as run_analyze
 
+    engine = value(engine)
     files = generate(out / "input", seed=seed, scale=scale)
     db = out / "ioscope.duckdb"
     for stale in (db, Path(str(db) + ".wal")):

@@ -60,8 +60,21 @@ def assumed_zone_flag(tz: str) -> str:
     ``"Etc/UTC"``: the default, so UTC is an assumption), else ``assumed_tz:<tz>``, e.g.
     ``assumed_tz:Europe/Moscow``, so each post says which zone was applied. The one spelling of every
     source (rule of docs/sources.md, "Times"; issue #3: "a naive time is read in the zone the user
-    gives, and the report says which"). Never raises."""
-    return ASSUMED_UTC_FLAG if tz in _ASSUMED_UTC_NAMES else f"{ASSUMED_TZ_PREFIX}{tz}"
+    gives, and the report says which"). The zone is written in its canonical spelling
+    (:func:`ioscope.timeparse.canonical_zone`: ``"europe/moscow"`` -> ``assumed_tz:Europe/Moscow``);
+    an unknown name is kept as given. Never raises."""
+    name = _known_zone(tz)
+    return ASSUMED_UTC_FLAG if name in _ASSUMED_UTC_NAMES else f"{ASSUMED_TZ_PREFIX}{name}"
+
+
+def _known_zone(tz: str) -> str:
+    # The canonical spelling of a known zone name; anything else unchanged (its reader reports it).
+    from ioscope.timeparse import canonical_zone
+
+    try:
+        return canonical_zone(tz)
+    except ValueError:
+        return tz
 
 
 def assumed_zone_of(flag: str) -> str | None:
@@ -120,13 +133,20 @@ class Bad:
 class SourceOptions:
     """Options a source may use.
 
-    ``tz``: IANA zone in which naive timestamps are read (default ``"UTC"``); ``mapping``: for
-    mapping-driven readers, canonical column -> input column; ``platform``: override the platform name.
+    ``tz``: IANA zone in which naive timestamps are read (default ``"UTC"``), matched
+    case-insensitively and kept in its canonical spelling (``"europe/moscow"`` -> ``"Europe/Moscow"``,
+    ``"utc"`` -> ``"UTC"``; :func:`ioscope.timeparse.canonical_zone`), so the ``assumed_tz:<zone>``
+    flags always spell it one way; an unknown name is kept as given and the reader raises ConfigError
+    for it. ``mapping``: for mapping-driven readers, canonical column -> input column; ``platform``:
+    override the platform name.
     """
 
     tz: str = "UTC"
     mapping: dict[str, str] | None = None
     platform: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tz", _known_zone(self.tz))
 
 
 class Source(ABC):

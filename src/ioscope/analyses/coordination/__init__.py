@@ -42,7 +42,9 @@ class Coordination(Analysis):
       co_hashtag 60 s; hashtag_seq, co_text, near_text 600 s; sync bins of 600 s): seconds; a number or
       ``"auto"`` for every behaviour, a list of them (several windows in one run), or a dict behaviour
       -> number | "auto" | list. ``"auto"`` estimates the window from the data as CooRnet does
-      (:func:`.actions.estimate_window`); the value chosen is in the summary (``auto_windows_s``).
+      (:func:`.actions.estimate_window`); the value chosen is in the summary (``auto_windows_s``),
+      and one over :data:`.params.MAX_AUTO_WINDOW_S` (1 day) adds a warning note
+      (:func:`.params.auto_window_warnings`; kept, not capped).
     * ``min_actions`` (2): an account needs this many actions in a behaviour to be paired in it.
     * ``min_coactions`` (2): an edge needs this many co-actions in a layer.
     * ``p_value`` (0.01): significance level of the null model (:mod:`.weights`; None: no null
@@ -202,6 +204,7 @@ class Coordination(Analysis):
         if auto:
             notes.append("Automatic windows (CooRnet's estimate): "
                          + ", ".join(f"{b} {w:,.0f} s" for b, w in auto.items()) + ".")
+            notes.extend(params.auto_window_warnings(auto))
         out = {"edges": _public_edges(edges), "edge_layers": edge_layers, "evidence": ev, **tables,
                "layers": layer_table}
         return Result(name=self.name, params=self.get_params(), tables=out,

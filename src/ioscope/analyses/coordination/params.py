@@ -16,6 +16,10 @@ from ioscope.errors import AnalysisError
 
 AUTO = "auto"
 WEIGHTS = ("tfidf", "coactions", "objects")
+MAX_AUTO_WINDOW_S = 86_400.0
+"""Sanity bound on an automatic window (seconds; 1 day). CooRnet's estimate follows the data and can
+pick weeks (about 40 days for near_text on the demo); a longer one is kept, as asked, but the result
+says so in a note (:func:`auto_window_warnings`) and the command line prints it as a warning."""
 
 
 def _err(msg: str) -> AnalysisError:
@@ -97,6 +101,24 @@ def window_plan(window_s: Any, behaviours: tuple[str, ...]) -> dict[str, list[fl
     if "sync" in plan and AUTO in plan["sync"]:
         plan["sync"] = [w for w in plan["sync"] if w != AUTO] or [DEFAULT_WINDOWS_S["sync"]]
     return plan
+
+
+def auto_window_warnings(auto_windows_s: dict[str, float]) -> list[str]:
+    """One warning line per behaviour whose automatic window (``auto_windows_s``: behaviour ->
+    seconds, the summary's ``auto_windows_s``) exceeds :data:`MAX_AUTO_WINDOW_S`, in the dict's
+    order: the behaviour, the window chosen (seconds and days) and the advice to pass an explicit
+    window. Empty when none does. Never raises for numbers."""
+    lines = []
+    for behaviour, window in auto_windows_s.items():
+        if window > MAX_AUTO_WINDOW_S:
+            default = DEFAULT_WINDOWS_S.get(behaviour)
+            example = f", e.g. {behaviour}'s default {default:g} s" if default is not None else ""
+            lines.append(
+                f"{behaviour}: the automatic window is {window:,.0f} s ({window / 86_400:,.1f} days), "
+                f"over the {MAX_AUTO_WINDOW_S:,.0f} s (1 day) sanity bound: it pairs actions days apart "
+                "and finds many weak edges. Pass an explicit window (window_s; --window SECONDS on the "
+                f"command line){example}.")
+    return lines
 
 
 def validate(a: Any) -> tuple[tuple[str, ...], dict[str, list[float | str]]]:

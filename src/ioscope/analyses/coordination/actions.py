@@ -80,7 +80,10 @@ def normalise_text_sql(col: str) -> str:
     no_urls = rf"regexp_replace({no_mentions}, 'https?://[^\s\p{{Z}}]+', '', 'g')"
     # a run of 2+ white-space characters, or one that is not a plain space, becomes one space: the
     # same result as replacing every run, without rewriting each single space (3.5x faster)
-    folded = f"translate(lower({no_urls}), '{_ARABIC_FROM}', '{_ARABIC_TO}')"
+    # translate() costs about 1 µs a text; only texts with a character in U+0640-U+06CC need it
+    low = f"lower({no_urls})"
+    folded = (rf"CASE WHEN regexp_matches({col}, '[\x{{0640}}-\x{{06CC}}]') "
+              f"THEN translate({low}, '{_ARABIC_FROM}', '{_ARABIC_TO}') ELSE {low} END")
     return rf"trim(regexp_replace({folded}, '[\s\p{{Z}}]{{2,}}|{_WS_NOT_SPACE}', ' ', 'g'))"
 
 

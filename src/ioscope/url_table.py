@@ -80,8 +80,11 @@ def compute(values: list[str]) -> pa.Table:
     return table.append_column("permalink", permalink)
 
 
-def _usable(con: duckdb.DuckDBPyConnection) -> bool:
-    """True when the store has ``url_canon`` computed with the current rules."""
+def _usable(con: Any) -> bool:
+    """True when the store has ``url_canon`` computed with the current rules (False on a connection
+    without it, e.g. the Spark engine's, which reads only the canonical tables)."""
+    if not isinstance(con, duckdb.DuckDBPyConnection):
+        return False
     try:
         row = con.execute("SELECT value FROM meta WHERE key = $k", {"k": META_KEY}).fetchone()
     except duckdb.Error:
@@ -119,12 +122,12 @@ def refresh(store: Store) -> int:
     return len(new)
 
 
-def lookup(con: duckdb.DuckDBPyConnection, distinct_urls_sql: str, name: str,
-           params: dict[str, Any] | None = None) -> int:
+def lookup(con: Any, distinct_urls_sql: str, name: str, params: dict[str, Any] | None = None) -> int:
     """Create temporary table ``name`` with the ``url_canon`` columns for every URL that the query
     ``distinct_urls_sql`` returns (one VARCHAR column of distinct URLs; ``params`` are its
     parameters): stored rows where ``url_canon`` is usable, the others computed in Python. Works on a
-    read-only store. Returns the number of URLs computed here (0 when the store had them all)."""
+    read-only store and on the Spark engine's connection (which computes them all). Returns the
+    number of URLs computed here (0 when the store had them all)."""
     if _usable(con):
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE {name} AS
@@ -136,5 +139,9 @@ def lookup(con: duckdb.DuckDBPyConnection, distinct_urls_sql: str, name: str,
         missing_sql = f"SELECT url FROM ({distinct_urls_sql}) d(url) WHERE url IS NOT NULL"
     missing = [r[0] for r in con.execute(missing_sql, params or {}).fetchall()]
     if missing:
-        con.from_arrow(compute(missing)).insert_into(name)
+        con.register("_url_table_new", compute(missing))
+        try:
+            con.execute(f"INSERT INTO {name} SELECT * FROM _url_table_new")
+        finally:
+            con.unregister("_url_table_new")
     return len(missing)

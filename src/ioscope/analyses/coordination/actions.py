@@ -115,11 +115,11 @@ def load_posts(con: duckdb.DuckDBPyConnection, min_text_chars: int,
                   GROUP BY platform, {key})"""
     )
     norm = normalise_text_sql("p.text") if texts else "NULL"
-    # pidx is numbered on a narrow table (row id and sort keys) and joined back: sorting the posts'
-    # whole rows (lists of URLs, texts) took twice as long
+    # pidx is numbered on a narrow table (the key and the sort columns) and joined back: sorting the
+    # posts' whole rows (lists of URLs, texts) took longer (0.53 s against 0.36 s at 1M posts)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _co_pidx AS
-            SELECT rowid AS r,
+            SELECT platform, post_id,
                    (row_number() OVER (ORDER BY created_at, platform, post_id))::BIGINT AS pidx
             FROM posts WHERE collected AND created_at IS NOT NULL AND {key} IS NOT NULL"""
     )
@@ -131,7 +131,7 @@ def load_posts(con: duckdb.DuckDBPyConnection, min_text_chars: int,
             FROM (SELECT x.pidx, a.aid, p.platform, p.post_id, epoch(p.created_at) AS t, p.kind,
                          p.ref_post_id, p.urls, p.domains, p.hashtags,
                          CASE WHEN p.kind IS DISTINCT FROM 'repost' THEN {norm} END AS n
-                  FROM posts p JOIN _co_pidx x ON x.r = p.rowid
+                  FROM posts p JOIN _co_pidx x ON x.platform = p.platform AND x.post_id = p.post_id
                   JOIN _co_accounts a
                     ON a.platform = p.platform
                    AND a.account_id = coalesce(p.account_id, '@' || lower(p.account_handle))) y""",

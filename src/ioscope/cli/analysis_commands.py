@@ -249,8 +249,9 @@ def coordination(
     null: Annotated[Null, typer.Option(help="Null model: shuffle (each account's own times), relabel "
                                             "(each object's timing), object, shuffle_mc.")] = Null.shuffle,
     correction: Annotated[Optional[Correction], typer.Option(
-        help="Multiple testing over all account pairs (default: none for shuffle and shuffle_mc, "
-             "bonferroni for relabel/object). Large collections: bonferroni.")] = None,
+        help="Multiple testing over all account pairs (default: shuffle: bonferroni for reposts, "
+             "links and other objects, none for co_text/near_text; shuffle_mc: none; "
+             "relabel/object: bonferroni).")] = None,
     resolution: Annotated[float, typer.Option(help="Leiden CPM resolution.")] = 0.02,
     seed: Annotated[int, typer.Option(help="Seed of the null model and Leiden.")] = 0,
 ) -> None:

@@ -181,14 +181,15 @@ def test_p_values_small_for_repeated_co_timing_and_reproducible(make_store):
     b = Coordination(behaviours=("co_repost",), window_s=60, min_coactions=2, null="shuffle").run(s)
     ea = a.tables["edges"].set_index(["account_a", "account_b"])
     # Worked out: A's 16 times and B's 16 times have 8 pairs within 60 s (day k: 0 and 3 s), so
-    # q = 8 / (16 * 16) = 1/32; 8 trials (O0..O7, once each), 8 co-actions: p = q^8 = 2^-40
-    # (unadjusted: the shuffle's default correction is none); with Bonferroni over the 3 pairs of
-    # N = 3 accounts: 3 * 2^-40 = 2.73e-12.
-    assert ea.loc[("A", "B"), "p_value"] == pytest.approx(2.0**-40, rel=1e-9)
-    bonf = Coordination(behaviours=("co_repost",), window_s=60, min_coactions=2,
-                        correction="bonferroni").run(s).tables["edges"]
-    assert bonf.set_index(["account_a", "account_b"]).loc[("A", "B"), "p_value"] == pytest.approx(
-        3 * 2.0**-40, rel=1e-9)
+    # q = 8 / (16 * 16) = 1/32; 8 trials (O0..O7, once each), 8 co-actions: p = q^8 = 2^-40; with
+    # Bonferroni over the 3 pairs of N = 3 accounts (the shuffle's default for co_repost):
+    # 3 * 2^-40 = 2.73e-12; unadjusted with correction="none".
+    assert ea.loc[("A", "B"), "p_value"] == pytest.approx(3 * 2.0**-40, rel=1e-9)
+    assert a.summary["correction"] == "bonferroni"
+    raw = Coordination(behaviours=("co_repost",), window_s=60, min_coactions=2,
+                       correction="none").run(s).tables["edges"]
+    assert raw.set_index(["account_a", "account_b"]).loc[("A", "B"), "p_value"] == pytest.approx(
+        2.0**-40, rel=1e-9)
     el = a.tables["edge_layers"].set_index(["account_a", "account_b"])
     assert el.loc[("A", "B"), "expected_coactions"] == pytest.approx(8 / 32)
     assert a.tables["edges"].equals(b.tables["edges"])

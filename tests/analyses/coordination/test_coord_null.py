@@ -124,4 +124,13 @@ def test_shuffle_mc_refuses_a_correction_and_the_summary_names_the_applied_one(m
     # the summary (and the report's caption) name the correction actually applied
     assert Coordination(**NULL_ONLY).run(s).summary["correction"] == "bonferroni"  # relabel's own
     r = Coordination(**dict(NULL_ONLY, null="shuffle")).run(s)
-    assert (r.summary["null"], r.summary["correction"]) == ("shuffle", "none")
+    assert (r.summary["null"], r.summary["correction"]) == ("shuffle", "bonferroni")  # co_repost
+    assert list(r.tables["layers"]["correction"]) == ["bonferroni"]
+    # the shuffle keeps text behaviours uncorrected: a mixed run names both, per behaviour
+    mixed = Coordination(**dict(NULL_ONLY, null="shuffle", behaviours=("co_repost", "co_text", "sync"))).run(s)
+    assert mixed.summary["correction"] == "bonferroni for co_repost; none for co_text"
+    assert list(mixed.tables["layers"]["correction"]) == ["bonferroni", "none", ""]
+    named = Coordination(**dict(NULL_ONLY, null="shuffle", correction="fdr",
+                                behaviours=("co_repost", "co_text"))).run(s)
+    assert named.summary["correction"] == "fdr"
+    assert list(named.tables["layers"]["correction"]) == ["fdr", "fdr"]

@@ -76,8 +76,9 @@ def test_report_section(result, tmp_path):
     path = report.render_report([result], tmp_path / "r.html")
     html = path.read_text(encoding="utf-8")
     assert '<section id="coordination">' in html and "Coordinated groups" in html
-    # the caption names the null model and the correction applied (defaults: shuffle, none)
-    assert "p-value of the time-shuffle test (uncorrected)" in html
+    # the caption names the null model and the correction applied (defaults for co_repost: shuffle,
+    # bonferroni)
+    assert "p-value of the time-shuffle test (bonferroni-adjusted over all account pairs)" in html
     assert "<b>evil</b>" not in html and "&lt;b&gt;evil&lt;/b&gt;" in html
     assert 'href="https://x.com/user101/status/' in html
     assert "<details" in html and "Co-actions (evidence)" in html

@@ -54,13 +54,15 @@ class Coordination(Analysis):
       Carlo replicates (smallest p 1/(n_null + 1), never adjusted); "relabel" — account labels
       permuted over the behaviour's actions, each object keeping its action times (its cascade) and
       each account its number of actions, exact Poisson tail; "object" — labels permuted inside each
-      object (incidence kept; same computation). ``correction`` (None = the null's own: "none" for
-      the shuffles, "bonferroni" for relabel/object; else "bonferroni", "fdr" — Benjamini–Hochberg
-      q-values — or "none", over all account pairs of the behaviour). Trade-off measured in
-      docs/analyses/coordination.md: on the 200,000-post bench the uncorrected shuffle keeps 4,970
-      ordinary co-repost edges, with "bonferroni" 147, "relabel" 7; "bonferroni" keeps DIPROMATS'
-      and IRA's official pairs (relabel does not) but loses copypasta groups whose pairs share only
-      2–4 texts, hence not the default.
+      object (incidence kept; same computation). ``correction`` (None = the default of the null and
+      behaviour, :func:`.weights.default_correction`: for "shuffle", "bonferroni" on the object
+      behaviours and "none" on co_text/near_text; "none" for shuffle_mc; "bonferroni" for
+      relabel/object; else "bonferroni", "fdr" — Benjamini–Hochberg q-values — or "none", over all
+      account pairs of the behaviour). Trade-off measured in docs/analyses/coordination.md: on the
+      200,000-post bench the uncorrected shuffle keeps 4,970 ordinary co-repost edges, with
+      "bonferroni" 147, "relabel" 7; "bonferroni" keeps DIPROMATS' and IRA's official pairs
+      (relabel does not) but loses copypasta groups whose pairs share only 2–4 texts, hence "none"
+      for the text behaviours.
     * ``min_cosine`` (0.1): windowed TF-IDF cosine every kept edge needs (None: off);
       ``strong_cosine`` (0.8): a cosine that keeps an edge with co-actions on two or more objects
       without the p-value (None: off). The rule: n_coactions >= min_coactions and cosine >=
@@ -109,7 +111,8 @@ class Coordination(Analysis):
     Graph ``coordination``: the fused network (:func:`.clusters.build_graph`). Summary: n_posts,
     n_accounts, n_edges, n_clusters, n_accounts_in_clusters, windows_s (behaviour -> windows used),
     auto_windows_s (behaviour -> estimated window), n_capped_objects, n_attached, null, correction
-    (the one applied: the null's own when ``correction`` is None). Raises
+    (the one applied, :func:`.weights.corrections_used`: one name, or one per behaviour when the
+    defaults differ — ``"bonferroni for co_repost; none for co_text"``). Raises
     AnalysisError for a bad parameter (unknown behaviour or window key included).
     """
 
@@ -199,7 +202,7 @@ class Coordination(Analysis):
             "n_accounts_in_clusters": int(tables["clusters"]["n_accounts"].sum()),
             "windows_s": used, "auto_windows_s": auto, "n_capped_objects": capped,
             "n_attached": len(attached), "null": self.null,
-            "correction": self.correction or weights.default_correction(self.null),
+            "correction": weights.corrections_used(self.null, self.correction, list(used)),
         }
         if auto:
             notes.append("Automatic windows (CooRnet's estimate): "
@@ -234,7 +237,9 @@ class Coordination(Analysis):
                     "behaviour": behaviour, "window_s": float(window), "auto": w == params.AUTO,
                     "n_actions": n_actions, "n_coactions": layer.stats.get("n_coactions", 0),
                     "n_candidates": len(layer.edges), "n_kept": int(layer.edges["kept"].sum()),
-                    "n_capped_objects": layer.stats.get("n_capped_objects", 0)})
+                    "n_capped_objects": layer.stats.get("n_capped_objects", 0),
+                    "correction": ("" if behaviour == "sync" or self.p_value is None else
+                                   self.correction or weights.default_correction(self.null, behaviour))})
         return layers, pd.DataFrame(layer_rows), used, auto
 
     def _actions(self, con, behaviour: str, i: int) -> int:

@@ -85,7 +85,7 @@ def run_layer(con: duckdb.DuckDBPyConnection, a, layer: int, behaviour: str, i: 
                 weights.register_candidates(con, layer, testable)
             if len(testable):
                 p = weights.null_p_values(con, i, layer, window_s, a.max_pairs_per_action, a.n_null,
-                                          a.seed, a.null, a.correction)
+                                          a.seed, a.null, a.correction, behaviour)
                 edges = edges.merge(p, on=["a", "b"], how="left")
             else:
                 edges["p_value"] = np.nan

@@ -147,12 +147,39 @@ def make_store(tmp_path: Path) -> Callable[..., Store]:
         store.close()
 
 
+BIDI_EVIL = "abc \u202edcba\u202c xyz"
+"""A post text with a right-to-left override ... pop pair (Trojan-Source style)."""
+BIDI_PERSIAN = "سلام دنیا"
+
+
+def bidi_rows() -> tuple[list[dict], list[dict], list[dict]]:
+    """(posts, accounts, actors) for the bidi-control tests of the report and the dashboard: post 500
+    (SpoxCN, text :data:`BIDI_EVIL`) reposted by EmbCN_A and EmbCN_B; post 600 (RUmedia, Persian
+    :data:`BIDI_PERSIAN`) reposted by random_user, whose handle holds an unclosed override."""
+    s = dt.timedelta(seconds=1)
+    posts = [
+        post("500", "1", text=BIDI_EVIL),
+        post("501", "2", "repost", T0 + 60 * s, ref=("500", "1"), text=BIDI_EVIL),
+        post("502", "3", "repost", T0 + 90 * s, ref=("500", "1"), text=BIDI_EVIL),
+        post("600", "5", text=BIDI_PERSIAN),
+        post("601", "6", "repost", T0 + 30 * s, ref=("600", "5"), text=BIDI_PERSIAN),
+    ]
+    for p in posts[3:]:
+        p["lang"] = "fa"
+    posts[4]["account_handle"] = "random\u202euser"
+    accounts = [account(a) for a in ("1", "2", "3", "5", "6")]
+    accounts[4]["handle"] = "random\u202euser"
+    actors = [actor("1", "SpoxCN", "CN", "official"), actor("2", "EmbCN_A", "CN", "embassy"),
+              actor("3", "EmbCN_B", "CN", "embassy"), actor("5", "RUmedia", "RU", "state_media")]
+    return posts, accounts, actors
+
+
 @pytest.fixture
 def scenario() -> SimpleNamespace:
     """The row helpers (post, account, actor), T0, T200 and scenario_rows() for tests that build
     their own stores (tests/ has no packages, so tests do not import conftest by name)."""
     return SimpleNamespace(post=post, account=account, actor=actor, T0=T0, T200=T200,
-                           scenario_rows=scenario_rows)
+                           scenario_rows=scenario_rows, bidi_rows=bidi_rows)
 
 
 @pytest.fixture

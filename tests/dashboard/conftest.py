@@ -11,6 +11,7 @@ import threading
 import time
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,11 +50,12 @@ def build_store(path: Path, posts: list[dict], accounts: list[dict], actors: lis
 
 @pytest.fixture
 def dash_tools():
-    """``build_store`` and the shared ``scenario`` rows, for tests that build their own store (a
-    fixture: importing from a conftest module picks whichever conftest was imported first)."""
+    """``build_store``, the shared ``scenario`` rows and ``serve`` (a live server over a store), for
+    tests that build their own store (a fixture: importing from a conftest module picks whichever
+    conftest was imported first)."""
     from types import SimpleNamespace
 
-    return SimpleNamespace(build_store=build_store, scenario=scenario)
+    return SimpleNamespace(build_store=build_store, scenario=scenario, serve=serve)
 
 
 @pytest.fixture
@@ -98,15 +100,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(demo_db: Path) -> Iterator[str]:
-    """``ioscope serve`` on the demo store in a background thread; yields the base URL."""
+@contextmanager
+def serve(db: Path, **app_options) -> Iterator[str]:
+    """The dashboard over store ``db`` (``create_app(db, **app_options)``) served by uvicorn in a
+    background thread on a free port of 127.0.0.1; yields the base URL, stops the server after."""
     import uvicorn
 
     from ioscope.outputs.dashboard import create_app
 
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(demo_db), host="127.0.0.1", port=port,
+    server = uvicorn.Server(uvicorn.Config(create_app(db, **app_options), host="127.0.0.1", port=port,
                                            log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -115,6 +118,38 @@ def live_server(demo_db: Path) -> Iterator[str]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the dashboard server did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+"""Debian's Chromium: the only browser the tests drive (never a downloaded one)."""
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                 "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Headless /usr/bin/chromium through Playwright (skips when either is absent)."""
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is absent (run .ci/install-browser.sh)")
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="the playwright package is absent (pip install playwright)")
+    import os
+
+    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(demo_db: Path) -> Iterator[str]:
+    """``ioscope serve`` on the demo store in a background thread; yields the base URL."""
+    with serve(demo_db) as url:
+        yield url

@@ -5,13 +5,8 @@ through Playwright with /usr/bin/chromium (those tests skip when it or playwrigh
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-import threading
-import time
 import warnings
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -26,33 +21,11 @@ PDF = ('<span class="bidi-ctl" dir="ltr" title="U+202C POP DIRECTIONAL FORMATTIN
 EVIL_HTML = f"<bdi>abc {RLO}dcba{PDF} xyz</bdi>"
 MARKED = "abc \u27e8U+202E\u27e9dcba\u27e8U+202C\u27e9 xyz"  # what a reader sees
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-        "--disable-dev-shm-usage"]
 
 
 def _rows(scenario):
-    """Post 500 (SpoxCN, an RLO ... PDF pair) reposted by EmbCN_A and EmbCN_B; post 600 (RUmedia,
-    Persian) reposted by random_user, whose handle holds an unclosed RLO."""
-    post, t0, s = scenario.post, scenario.T0, dt.timedelta(seconds=1)
-    posts = [
-        post("500", "1", text=EVIL),
-        post("501", "2", "repost", t0 + 60 * s, ref=("500", "1"), text=EVIL),
-        post("502", "3", "repost", t0 + 90 * s, ref=("500", "1"), text=EVIL),
-        post("600", "5", text=PERSIAN),
-        post("601", "6", "repost", t0 + 30 * s, ref=("600", "5"), text=PERSIAN),
-    ]
-    for p in posts[3:]:
-        p["lang"] = "fa"
-    posts[4]["account_handle"] = "random\u202euser"
-    accounts = [scenario.account(a) for a in ("1", "2", "3", "5", "6")]
-    accounts[4]["handle"] = "random\u202euser"
-    actors = [scenario.actor("1", "SpoxCN", "CN", "official"),
-              scenario.actor("2", "EmbCN_A", "CN", "embassy"),
-              scenario.actor("3", "EmbCN_B", "CN", "embassy"),
-              scenario.actor("5", "RUmedia", "RU", "state_media")]
-    return posts, accounts, actors
+    """The bidi rows shared with the report's test (``bidi_rows`` in tests/analyses/conftest.py)."""
+    return scenario.bidi_rows()
 
 
 @pytest.fixture
@@ -105,41 +78,9 @@ def test_post_text_and_handles_are_marked_and_isolated(bidi_client):
 @pytest.fixture
 def bidi_server(tmp_path, dash_tools) -> Iterator[str]:
     """The dashboard over the bidi store in a background thread; yields the base URL."""
-    import socket
-
-    import uvicorn
-
-    from ioscope.outputs.dashboard import create_app
-
     db = dash_tools.build_store(tmp_path / "bidi.duckdb", *_rows(dash_tools.scenario))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(db, run_on_demand=()), host="127.0.0.1",
-                                           port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the dashboard server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is absent (run .ci/install-browser.sh)")
-    sync_api = pytest.importorskip("playwright.sync_api",
-                                   reason="the playwright package is absent (pip install playwright)")
-    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield b
-        b.close()
+    with dash_tools.serve(db, run_on_demand=()) as url:
+        yield url
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ right-to-left text, without changing the stored text or ordinary Arabic/Persian 
 
 from __future__ import annotations
 
-import datetime as dt
 
 from markupsafe import Markup
 
@@ -63,26 +62,8 @@ def test_chart_labels_show_markers():
 
 
 def _bidi_store(make_store, scenario):
-    """Post 500 (SpoxCN, with an RLO ... PDF pair) reposted by EmbCN_A and EmbCN_B; post 600
-    (RUmedia, Persian) reposted by random_user. The handle of account 6 holds an unclosed RLO."""
-    post, t0, s = scenario.post, scenario.T0, dt.timedelta(seconds=1)
-    posts = [
-        post("500", "1", text=EVIL),
-        post("501", "2", "repost", t0 + 60 * s, ref=("500", "1"), text=EVIL),
-        post("502", "3", "repost", t0 + 90 * s, ref=("500", "1"), text=EVIL),
-        post("600", "5", text=PERSIAN),
-        post("601", "6", "repost", t0 + 30 * s, ref=("600", "5"), text=PERSIAN),
-    ]
-    for p in posts[3:]:
-        p["lang"] = "fa"
-    posts[4]["account_handle"] = "random\u202euser"
-    accounts = [scenario.account(a) for a in ("1", "2", "3", "5", "6")]
-    accounts[4]["handle"] = "random\u202euser"
-    actors = [scenario.actor("1", "SpoxCN", "CN", "official"),
-              scenario.actor("2", "EmbCN_A", "CN", "embassy"),
-              scenario.actor("3", "EmbCN_B", "CN", "embassy"),
-              scenario.actor("5", "RUmedia", "RU", "state_media")]
-    return make_store(posts, accounts, actors)
+    """The rows of ``scenario.bidi_rows()`` (tests/analyses/conftest.py) in a store."""
+    return make_store(*scenario.bidi_rows())
 
 
 def test_report_shows_markers_and_keeps_rtl_text(tmp_path, make_store, scenario):

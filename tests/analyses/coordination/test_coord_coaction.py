@@ -226,14 +226,16 @@ def test_hyperactive_account_does_not_create_edges_by_itself(make_store):
 
 
 def test_link_canonicalisation_and_what_is_not_a_link(make_store):
-    # A and B share two campaign URLs 5 s apart, each copy with its own tracking suffix: one co_link
-    # edge with 2 objects. C and D post an empty URL cell and a tweet permalink 5 s apart, three times:
+    # A and B share two campaign URLs 5 s apart, each copy with its own tracking suffix (and B's
+    # second copy over http://): one co_link edge with 2 objects. C and D post an empty URL cell and a tweet permalink 5 s apart, three times:
     # neither is an external link, so no co_link edge (an empty cell shared by everyone would make a
     # large false network).
     rows = []
     for k in range(2):
         rows += [post(f"a{k}", "A", 1000 * k, urls=[f"https://Camp.example/Story_({k})?utm_source=a{k}"]),
-                 post(f"b{k}", "B", 1000 * k + 5, urls=[f"https://camp.example/Story_({k})?utm_campaign=b&fbclid=z"])]
+                 # B alternates schemes and hosts: http:// and www. are read as the same link
+                 post(f"b{k}", "B", 1000 * k + 5,
+                      urls=[f"{'http' if k else 'https'}://www.camp.example/Story_({k})?utm_campaign=b&fbclid=z"])]
     for k in range(3):
         rows += [post(f"c{k}", "C", 5000 + 100 * k, urls=["", "https://twitter.com/someone/status/123"]),
                  post(f"d{k}", "D", 5005 + 100 * k, urls=["  ", "https://x.com/i/web/status/123"])]

@@ -145,12 +145,18 @@ def load_posts(con: duckdb.DuckDBPyConnection, min_text_chars: int,
 
 def _url_map(con: duckdb.DuckDBPyConnection) -> None:
     """``_co_urlmap`` (u, canon): each distinct URL of a non-repost and its canonical form ('' = skip:
-    a permalink to a post on the platform itself). Read from the store's URL table
-    (:mod:`ioscope.url_table`, filled at ingest); URLs it lacks are canonicalised here."""
+    a permalink to a post on the platform itself), with ``http://`` read as ``https://`` (the same
+    article is linked both ways; alternating schemes must not hide a link-sharing group). Read from
+    the store's URL table (:mod:`ioscope.url_table`, filled at ingest); URLs it lacks are
+    canonicalised here."""
     lookup(con, """SELECT DISTINCT u FROM (SELECT unnest(urls) AS u FROM _co_posts
                                             WHERE kind IS DISTINCT FROM 'repost')""", "_co_urls")
     con.execute("""CREATE OR REPLACE TEMP TABLE _co_urlmap AS
-                   SELECT url AS u, CASE WHEN permalink THEN '' ELSE canonical_url END AS canon
+                   SELECT url AS u,
+                          CASE WHEN permalink THEN ''
+                               WHEN starts_with(canonical_url, 'http://')
+                               THEN 'https://' || substr(canonical_url, 8)
+                               ELSE canonical_url END AS canon
                    FROM _co_urls""")
     con.execute("DROP TABLE _co_urls")
 

@@ -100,8 +100,8 @@ def ingest(
     ``format``: a registered source name (default: detected per file); ``options``: timezone for naive
     times, column mapping; ``strict``: raise StrictIngestError at the first record that would be
     quarantined (the file's transaction is rolled back); ``batch_size``: rows (posts and quarantined
-    records) merged per batch (default 20,000). Raises SourceError (file missing or unreadable as a
-    whole), FormatDetectionError, ConfigError (unknown format).
+    records) merged per batch (default 20,000). Raises SourceError (file missing, a directory, or
+    unreadable as a whole), FormatDetectionError, ConfigError (unknown format).
     """
     options = options or SourceOptions()
     report = IngestReport()
@@ -110,6 +110,8 @@ def ingest(
     planned = []
     for raw_path in paths:
         path = Path(raw_path)
+        if path.is_dir():
+            raise SourceError(path, f"is a directory (pass the files, e.g. {path / '*.jsonl'})")
         if not path.is_file():
             raise SourceError(path, "no such file")
         planned.append((path, registry.get(format) if format else registry.detect(path)))

@@ -53,6 +53,18 @@ of a file beyond it are written out, so an ingest's memory does not grow with th
 imports and one batch.)"""
 
 
+def lock_conflict_message(path: str | Path, duckdb_message: str) -> str:
+    """The StoreError message for a store another process holds: DuckDB's ``Could not set lock on
+    file ...`` (``duckdb_message``) in plain words, keeping the holder's PID when the message names it
+    (``(PID 1234)``). A process writing a store (``ioscope ingest``, a read-write notebook) excludes
+    every other; one reading it (``ioscope serve``) excludes writers."""
+    pid = re.search(r"\bPID (\d+)", duckdb_message)
+    holder = f" (PID {pid.group(1)})" if pid else ""
+    return (f"{path}: the store is open in another process{holder}, such as `ioscope serve` or a "
+            "notebook; DuckDB lets no other process write a store while it is open, nor open it "
+            "while it is being written. Stop that process, or work on a copy of the store.")
+
+
 @dataclass
 class MergeCounts:
     """What merging one file changed: collected posts newly stored, duplicates, new context posts,
@@ -70,7 +82,9 @@ class Store:
     ``Store(path=DEFAULT_DB, read_only=False, create=True)``. Opening creates the tables if missing and
     checks the schema version; ``create=False`` (the analyses and reports: a mistyped ``--db`` must not
     leave an empty store behind and report nothing) and ``read_only=True`` need the file to exist.
-    Raises StoreError when the file is missing (then) or cannot be opened, SchemaVersionError when it
+    Raises StoreError when the file is missing (then) or cannot be opened — among them when another
+    process holds it (DuckDB's file lock: ``ioscope serve``, a notebook; the message names that
+    process's PID when DuckDB gives it, :func:`lock_conflict_message`) — SchemaVersionError when it
     was written by an incompatible schema. Use as a context manager or call :meth:`close`.
     """
 
@@ -82,6 +96,10 @@ class Store:
             raise StoreError(f"{self.path}: no such store; run `ioscope ingest` first")
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise StoreError(lock_conflict_message(self.path, str(exc))) from exc
+            raise StoreError(f"{self.path}: cannot open store: {exc}") from exc
         except duckdb.Error as exc:
             raise StoreError(f"{self.path}: cannot open store: {exc}") from exc
         self.con.execute("SET GLOBAL TimeZone = 'UTC'")

@@ -31,6 +31,31 @@ def test_missing_file_is_one_line_error(tmp_path):
     assert r.stderr.strip().splitlines() == ["error: nope.jsonl: no such file"]
 
 
+def test_a_directory_is_named_as_one(tmp_path):
+    (tmp_path / "somedir").mkdir()
+    r = run("ingest", "somedir", "--db", "x.duckdb", cwd=tmp_path)
+    assert r.returncode == 1
+    assert r.stderr.strip().splitlines() == [
+        "error: somedir: is a directory (pass the files, e.g. somedir/*.jsonl)"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["somedir"]  # no store left behind
+
+
+def test_store_totals_are_singular_for_one(tmp_path):
+    # one file with one tweet (one account) and one broken line: every count of the totals is 1 but
+    # context (0) and actors (0)
+    (tmp_path / "a.jsonl").write_bytes(orjson.dumps(TWEET) + b"\n{not json\n")
+    r = run("ingest", "a.jsonl", "--db", "s.duckdb", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    line = next(ln for ln in r.stdout.splitlines() if ln.startswith("store:"))
+    assert line.startswith("store: 1 post collected (+0 context), 1 account, 0 actors, "
+                           "1 quarantined record, 1 file — ")
+    (tmp_path / "b.jsonl").write_bytes(orjson.dumps(dict(TWEET, id_str="2", id=2)) + b"\n")
+    r = run("ingest", "b.jsonl", "--db", "s.duckdb", cwd=tmp_path)
+    line = next(ln for ln in r.stdout.splitlines() if ln.startswith("store:"))
+    assert line.startswith("store: 2 posts collected (+0 context), 1 account, 0 actors, "
+                           "1 quarantined record, 2 files — ")
+
+
 def test_unknown_format_is_an_error(tmp_path):
     (tmp_path / "a.jsonl").write_bytes(orjson.dumps(TWEET) + b"\n")
     r = run("ingest", "a.jsonl", "--format", "twiter", cwd=tmp_path)
@@ -93,6 +118,10 @@ def test_ingest_warns_about_ids_that_lost_precision(tmp_path):
     r = run("ingest", "p.csv", "--format", "csv", "--db", "s.duckdb", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert "warning: 2 posts have IDs that lost precision" in " ".join(r.stdout.split())
+    (tmp_path / "q.csv").write_text("id,created_at,text,user_id\n1.22E+18,2020-01-01T00:00:00Z,a,1\n",
+                                    encoding="utf-8")
+    r = run("ingest", "q.csv", "--format", "csv", "--db", "t.duckdb", cwd=tmp_path)
+    assert "warning: 1 post has an ID that lost precision" in " ".join(r.stdout.split())
 
 
 def test_report_prints_each_analysis_as_it_runs(tmp_path):
@@ -386,8 +415,14 @@ def test_coordination_warns_about_an_automatic_window_over_a_day(tmp_path, gap_s
     if warned:
         assert warnings == [
             "warning: co_repost: the automatic window is 172,800 s (2.0 days), over the 86,400 s (1 day) "
-            "sanity bound: it pairs actions days apart and finds many weak edges. Pass an explicit window "
-            "(window_s; --window SECONDS on the command line), e.g. co_repost's default 60 s."]
+            "sanity bound: it pairs actions days apart and finds many weak edges. Give co_repost an "
+            'explicit window: in Python window_s={"co_repost": 60} (behaviours not in the dict keep '
+            "their default windows); on the command line --window applies to every behaviour given, so "
+            "run co_repost on its own with -b co_repost -w 60 (60 s is co_repost's default)."]
         assert "automatic window is" not in r.stdout  # on stderr, not repeated as a note
+        # the advice, followed: a 60 s window, no warning
+        r = run("coordination", "--db", "s.duckdb", "-b", "co_repost", "-w", "60", cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        assert "windows_s: {'co_repost': [60.0]}" in r.stdout and "warning:" not in r.stderr
     else:
         assert warnings == []

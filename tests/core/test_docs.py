@@ -40,3 +40,16 @@ def test_public_api_is_curated():
         "SCHEMA_VERSION", "AnalysisError", "ConfigError", "FormatDetectionError", "IoscopeError",
         "SchemaVersionError", "SourceError", "Store", "StoreError", "StrictIngestError", "__version__",
     ])
+
+
+def test_coordination_row_lists_every_option_and_short_form():
+    # README.md uses `ioscope coordination --db … -b co_link -w 30 --out …`: the cli.md row must name
+    # --db and the short forms -b, -w, -o as well as every long option.
+    row = next(ln for ln in (DOCS / "cli.md").read_text(encoding="utf-8").splitlines()
+               if ln.startswith("| `ioscope coordination"))
+    synopsis = row.split("` |")[0]
+    command = typer.main.get_command(app).commands["coordination"]
+    names = {n for p in command.params for n in p.opts if n != "--help"}
+    assert {"--db", "-b", "-w", "-o"} <= names
+    for name in sorted(names):
+        assert f"[{name}" in synopsis or f", {name}" in synopsis, name

@@ -102,6 +102,12 @@ class Bar:
         self.progress.update(self.tasks[path], completed=done)
 
 
+def count(n: int, noun: str) -> str:
+    """``n`` and ``noun``, plural unless ``n`` is 1, thousands separated: ``count(1, "file")`` ->
+    ``"1 file"``, ``count(1200, "file")`` -> ``"1,200 files"`` (plural: noun + "s")."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
 def print_ingest(rows: list[dict], counts: dict, seconds: float) -> None:
     """Print the per-file ingest table and the store totals."""
     table = Table(title="Ingest", title_justify="left")
@@ -113,9 +119,10 @@ def print_ingest(rows: list[dict], counts: dict, seconds: float) -> None:
                       f"{r['seconds']:.1f}")
     console.print(table)
     console.print(
-        f"store: {counts['collected_posts']:,} posts collected (+{counts['context_posts']:,} context), "
-        f"{counts['accounts']:,} accounts, {counts['actors']:,} actors, "
-        f"{counts['quarantined']:,} quarantined records, {counts['files']:,} files — {seconds:.1f} s"
+        f"store: {count(counts['collected_posts'], 'post')} collected "
+        f"(+{counts['context_posts']:,} context), {count(counts['accounts'], 'account')}, "
+        f"{count(counts['actors'], 'actor')}, {count(counts['quarantined'], 'quarantined record')}, "
+        f"{count(counts['files'], 'file')} — {seconds:.1f} s"
     )
     if counts["quarantined"]:
         console.print("  quarantined records and their reasons: table [bold]quarantine[/] in the store")

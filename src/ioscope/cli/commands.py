@@ -14,7 +14,7 @@ from rich.table import Table
 
 from ioscope._version import __version__
 from ioscope.cli.app import (
-    ActorsOpt, Bar, DbOpt, FormatOpt, MapOpt, ModelOpt, OutOpt, StrictOpt, TzOpt, app, console,
+    ActorsOpt, Bar, DbOpt, FormatOpt, MapOpt, ModelOpt, OutOpt, StrictOpt, TzOpt, app, console, count,
     embedding_params, finish, print_ingest, safe, source_options,
 )
 from ioscope.cli.choices import Engine, value
@@ -57,7 +57,8 @@ def ingest(
             write_parquet(store, to_parquet, overwrite=True)
     print_ingest(ingest_rows(report), counts, time.perf_counter() - started)
     if lost:
-        console.print(f"  [bold yellow]warning[/]: {lost:,} posts have IDs that lost precision upstream "
+        console.print(f"  [bold yellow]warning[/]: {count(lost, 'post')} "
+                      f"{'has an ID that' if lost == 1 else 'have IDs that'} lost precision upstream "
                       "(e.g. saved by a spreadsheet as 1.2E+18): flagged post_id_lost_precision, never "
                       "used to join or deduplicate (docs/sources.md)")
     _print_assumed_zones(report)

@@ -51,9 +51,24 @@ def test_warning_lines_name_the_behaviour_the_window_and_the_way_out():
     # The demo's estimates (seed 20200312): near_text 3,485,140 s = 40.3 days; co_link's 17 s is fine.
     assert auto_window_warnings({"near_text": 3_485_140.0, "co_link": 17.0}) == [
         "near_text: the automatic window is 3,485,140 s (40.3 days), over the 86,400 s (1 day) sanity "
-        "bound: it pairs actions days apart and finds many weak edges. Pass an explicit window "
-        "(window_s; --window SECONDS on the command line), e.g. near_text's default 600 s."]
+        "bound: it pairs actions days apart and finds many weak edges. Give near_text an explicit "
+        'window: in Python window_s={"near_text": 600} (behaviours not in the dict keep their default '
+        "windows); on the command line --window applies to every behaviour given, so run near_text on "
+        "its own with -b near_text -w 600 (600 s is near_text's default)."]
     assert auto_window_warnings({}) == [] and auto_window_warnings({"co_repost": 86_400.0}) == []
+
+
+def test_the_python_advice_can_be_followed(make_store):
+    # The warning's dict form: co_repost gets 60 s, co_link (not in the dict) keeps its default 60 s;
+    # A-B's reposts are 2 days apart, so no longer co-actions; C-D's links (30 s apart) still are.
+    warning = auto_window_warnings({"co_repost": 2 * 86_400.0})[0]
+    assert 'window_s={"co_repost": 60}' in warning
+    r = Coordination(behaviours=("co_repost", "co_link"), window_s={"co_repost": 60}, **PLAIN).run(
+        make_store(_rows(2 * 86_400, 30)))
+    assert r.summary["windows_s"] == {"co_repost": [60.0], "co_link": [60.0]}
+    assert r.summary["auto_windows_s"] == {} and not [n for n in r.notes if "sanity bound" in n]
+    e = r.tables["edges"]
+    assert list(zip(e["account_a"], e["account_b"], strict=True)) == [("C", "D")]
 
 
 def test_explicit_long_windows_are_the_user_s_choice(make_store):

@@ -325,6 +325,7 @@ def test_synchronised_activity(make_store):
     assert pairs_of(r) == {("A", "B")}
     assert e["n_coactions"].iloc[0] == 10 and e["tfidf_cosine"].iloc[0] == pytest.approx(1.0)
     assert math.isnan(e["p_value"].iloc[0])
+    assert e["kept_by"].iloc[0] == "cosine"  # sync has no p-value: kept by sync_min_cosine
     assert len(r.tables["evidence"]) == 10
 
 
@@ -381,6 +382,10 @@ def test_attachment_of_an_account_with_one_shared_item_per_partner(make_store):
     x_edges = e[(e["account_a"] == "X") | (e["account_b"] == "X")]
     assert len(x_edges) == 4 and set(x_edges["kept_by"]) == {"attachment"}
     assert (x_edges["weight"] == 0).all() and (x_edges["n_coactions"] == 1).all()
+    # the members' own edges passed the test: each pair posts 6 or 7 templates together on separate
+    # days, one minute apart (p ~1e-6), so they are kept by the p-value
+    others = e[(e["account_a"] != "X") & (e["account_b"] != "X")]
+    assert len(others) == 6 and set(others["kept_by"]) == {"p_value"}
     assert r.summary["n_attached"] == 1
 
 

@@ -19,7 +19,7 @@ from ioscope.analyses.base import Analysis, Result
 from ioscope.analyses.coordination import (
     actions, clusters, coaction, communities, evidence, params, weights)
 from ioscope.analyses.coordination.attach import attach as attach_accounts
-from ioscope.analyses.coordination.layers import Layer, run_layer
+from ioscope.analyses.coordination.layers import KEPT_BY, Layer, run_layer
 from ioscope.analyses.coordination.neartext import build_near_actions
 from ioscope.store import Store
 
@@ -90,7 +90,10 @@ class Coordination(Analysis):
       (min/max of the two accounts' distinct posts in the co-actions; 1 = balanced), p_value (min over
       layers; NaN when not computed), leader (account_id that acted first in most co-actions; '' on a
       tie), leader_share (share of ordered co-actions led by the leader), first_at, last_at, cluster_id
-      (-1 = none), kept_by ("test": passed the edge test in a layer; "attachment": see attach).
+      (-1 = none), kept_by (why the edge is there: "p_value" — p <= p_value in at least one layer;
+      else "cosine" — kept in a layer by the strong-cosine route with p above p_value or not computed
+      (for sync, by sync_min_cosine); else "no_test" — kept with ``p_value=None``, no null model;
+      "attachment" — passed in no layer, an attached account's co-actions, weight 0; see attach).
     * ``edge_layers`` — one row per kept pair and layer: account_a, account_b, handle_a, handle_b,
       behaviour, window_s, n_coactions, n_objects, n_posts_a, n_posts_b, weight, tfidf_cosine,
       symmetry, p_value, expected_coactions (expected under the null; NaN for "shuffle_mc" or when not
@@ -290,7 +293,7 @@ def _kept_layers(layers: list[Layer], acc: pd.DataFrame) -> tuple[pd.DataFrame, 
         parts.append(k)
     cols = ["a", "b", "behaviour", "window_s", "layer", "n_coactions", "n_objects", "n_posts_a",
             "n_posts_b", "weight", "tfidf_cosine", "symmetry", "p_value", "expected", "a_first",
-            "b_first", "mean_delta_s", "first_t", "last_t"]
+            "b_first", "mean_delta_s", "first_t", "last_t", "kept_by"]
     kept = pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
     kept = evidence.leader_columns(kept, acc)
     edge_layers = _with_accounts(kept, acc).rename(columns={"expected": "expected_coactions"})
@@ -304,23 +307,26 @@ def _kept_layers(layers: list[Layer], acc: pd.DataFrame) -> tuple[pd.DataFrame, 
 
 def _pair_weights(kept: pd.DataFrame) -> pd.DataFrame:
     """Per pair over its kept layers: weight (max over a behaviour's windows, summed over behaviours),
-    tfidf_cosine (max), p_value (min), layers (sorted names)."""
+    tfidf_cosine (max), p_value (min), layers (sorted names), kept_by (the first of
+    :data:`.layers.KEPT_BY` among the layers: "p_value" if any layer kept it by p-value, ...)."""
     if kept.empty:
         return pd.DataFrame({"a": pd.Series(dtype="int64"), "b": pd.Series(dtype="int64"),
                              "weight": pd.Series(dtype="float64"),
                              "tfidf_cosine": pd.Series(dtype="float64"),
-                             "p_value": pd.Series(dtype="float64"), "layers": pd.Series(dtype=object)})
+                             "p_value": pd.Series(dtype="float64"), "layers": pd.Series(dtype=object),
+                             "kept_by": pd.Series(dtype=object)})
     per_beh = kept.groupby(["a", "b", "behaviour"], as_index=False)["weight"].max()
     agg = per_beh.groupby(["a", "b"], as_index=False)["weight"].sum()
     return agg.merge(kept.groupby(["a", "b"], as_index=False).agg(
         tfidf_cosine=("tfidf_cosine", "max"), p_value=("p_value", "min"),
-        layers=("layer", lambda x: sorted(set(x)))), on=["a", "b"])
+        layers=("layer", lambda x: sorted(set(x))),
+        kept_by=("kept_by", lambda x: next(k for k in KEPT_BY if k in set(x)))), on=["a", "b"])
 
 
 def _fused(con, agg: pd.DataFrame, acc: pd.DataFrame) -> pd.DataFrame:
     """Fused edges from all the evidence; pairs not in ``agg`` came from attachment (weight 0)."""
     fused = evidence.fused_stats(con).merge(agg, on=["a", "b"], how="left")
-    fused["kept_by"] = fused["weight"].notna().map({True: "test", False: "attachment"})
+    fused["kept_by"] = fused["kept_by"].where(fused["weight"].notna(), "attachment").astype(object)
     fused["weight"] = fused["weight"].astype("float64").fillna(0.0)
     fused["layers"] = [x if isinstance(x, list) else [] for x in fused["layers"]]
     fused = evidence.leader_columns(fused, acc)

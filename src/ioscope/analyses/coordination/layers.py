@@ -16,6 +16,12 @@ The rule that keeps an edge of a layer (each part can be switched off):
    for ``sync`` parts 2–3 are ``tfidf_cosine >= sync_min_cosine``;
 4. with ``weight_percentile=q``: ``weight`` strictly above the ``q`` quantile of the weights of the
    layer's candidate edges (CooRTweet's ``edge_weight`` threshold; Giglietto et al. 2020 use 0.9).
+
+Which route of part 3 kept an edge is its ``kept_by`` (:data:`KEPT_BY`): ``"p_value"`` (p <= p_value,
+whatever the cosine), ``"cosine"`` (p above p_value or not computed, kept by the strong-cosine route;
+for ``sync``, which has no p-value, by ``sync_min_cosine``) or ``"no_test"`` (``p_value=None``: no
+null model, only parts 1, 2 and 4). A fused edge takes the first of these over its kept layers
+(``"attachment"`` when it passed in no layer, :mod:`.attach`).
 """
 
 from __future__ import annotations
@@ -28,6 +34,11 @@ import pandas as pd
 
 from ioscope.analyses.coordination import coaction, weights
 from ioscope.analyses.coordination.sync import build_sync
+
+
+KEPT_BY = ("p_value", "cosine", "no_test")
+"""Values of ``kept_by`` for an edge kept in a layer, by precedence (a fused edge takes the first
+value found among its kept layers)."""
 
 
 @dataclass
@@ -56,7 +67,8 @@ def run_layer(con: duckdb.DuckDBPyConnection, a, layer: int, behaviour: str, i: 
               window_s: float) -> Layer:
     """Compute the candidate edges of one layer with columns of :func:`coaction.edge_stats` plus
     tfidf_cosine, p_value and expected (expected co-actions under the null; NaN when not computed),
-    weight, kept (bool). ``a``: the analysis (params)."""
+    weight, kept (bool), kept_by (the route of part 3 that passed, one of :data:`KEPT_BY`; ``""``
+    when neither route passed). ``a``: the analysis (params)."""
     stats: dict = {}
     if behaviour == "sync":
         sync_edges = build_sync(con, i, layer, window_s, a.min_actions, a.min_coactions,
@@ -68,6 +80,7 @@ def run_layer(con: duckdb.DuckDBPyConnection, a, layer: int, behaviour: str, i: 
         stats["n_coactions"] = int(edges["n_coactions"].sum()) if len(edges) else 0
         edges["weight"] = _weight(edges, a.weight)
         edges["kept"] = _percentile_pass(edges, a.weight_percentile)
+        edges["kept_by"] = "cosine"  # build_sync returns only pairs with cosine >= sync_min_cosine
         return Layer(layer, behaviour, window_s, i, edges, stats)
     stats["n_coactions"] = coaction.build_pairs(con, i, layer, window_s, a.max_pairs_per_action)
     stats["n_capped_objects"] = coaction.n_capped_objects(con, i, window_s, a.max_pairs_per_action)
@@ -102,10 +115,14 @@ def run_layer(con: duckdb.DuckDBPyConnection, a, layer: int, behaviour: str, i: 
     floor = (edges["tfidf_cosine"] >= a.min_cosine) if a.min_cosine is not None else True
     if a.p_value is None:
         sig = pd.Series(True, index=edges.index)
+        edges["kept_by"] = "no_test"
     else:
-        sig = edges["p_value"] <= a.p_value
+        by_p = edges["p_value"] <= a.p_value  # NaN (not computed) compares False
+        by_cos = pd.Series(False, index=edges.index)
         if a.strong_cosine is not None:
-            sig |= (edges["tfidf_cosine"] >= a.strong_cosine) & (edges["n_objects"] >= 2)
+            by_cos = (edges["tfidf_cosine"] >= a.strong_cosine) & (edges["n_objects"] >= 2)
+        sig = by_p | by_cos
+        edges["kept_by"] = np.where(by_p, "p_value", np.where(by_cos, "cosine", ""))
     edges["kept"] = sig & floor & _percentile_pass(edges, a.weight_percentile)
     return Layer(layer, behaviour, window_s, i, edges, stats)
 

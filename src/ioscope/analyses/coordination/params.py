@@ -106,18 +106,24 @@ def window_plan(window_s: Any, behaviours: tuple[str, ...]) -> dict[str, list[fl
 def auto_window_warnings(auto_windows_s: dict[str, float]) -> list[str]:
     """One warning line per behaviour whose automatic window (``auto_windows_s``: behaviour ->
     seconds, the summary's ``auto_windows_s``) exceeds :data:`MAX_AUTO_WINDOW_S`, in the dict's
-    order: the behaviour, the window chosen (seconds and days) and the advice to pass an explicit
-    window. Empty when none does. Never raises for numbers."""
+    order: the behaviour, the window chosen (seconds and days) and how to give that behaviour an
+    explicit window (its default, :data:`DEFAULT_WINDOWS_S`) — in Python a per-behaviour dict
+    ``window_s={"near_text": 600}``; on the command line, where ``--window`` applies to every
+    behaviour given with ``-b``, by running it on its own (``-b near_text -w 600``). Empty when none
+    does. Never raises for numbers."""
     lines = []
     for behaviour, window in auto_windows_s.items():
         if window > MAX_AUTO_WINDOW_S:
             default = DEFAULT_WINDOWS_S.get(behaviour)
-            example = f", e.g. {behaviour}'s default {default:g} s" if default is not None else ""
+            w = f"{default:g}" if default is not None else "SECONDS"
+            why = f" ({w} s is {behaviour}'s default)" if default is not None else ""
             lines.append(
                 f"{behaviour}: the automatic window is {window:,.0f} s ({window / 86_400:,.1f} days), "
                 f"over the {MAX_AUTO_WINDOW_S:,.0f} s (1 day) sanity bound: it pairs actions days apart "
-                "and finds many weak edges. Pass an explicit window (window_s; --window SECONDS on the "
-                f"command line){example}.")
+                f"and finds many weak edges. Give {behaviour} an explicit window: in Python "
+                f"window_s={{\"{behaviour}\": {w}}} (behaviours not in the dict keep their default "
+                f"windows); on the command line --window applies to every behaviour given, so run "
+                f"{behaviour} on its own with -b {behaviour} -w {w}{why}.")
     return lines
 
 

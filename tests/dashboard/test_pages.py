@@ -46,15 +46,20 @@ def test_script_text_is_escaped_on_every_page(client):
 
 def test_overview_defaults_to_last_7_days_and_counts_hashtags(client):
     r = client.get("/")
-    # Last day with data: 2024-03-02 (posts 200-202) -> 2024-02-25 .. 2024-03-02.
-    assert 'value="2024-02-25"' in r.text and 'value="2024-03-02"' in r.text
-    rows = _csv(client.get("/csv/overview_hashtags.csv?start=2024-02-25&end=2024-03-02"))
+    # Last day with data: 2024-03-02 (posts 200-202); the last 7 days would start 2024-02-25, before
+    # the first day with data (2024-03-01), so the period is clamped to 2024-03-01 .. 2024-03-02 and
+    # the date inputs' values lie inside their min/max (a browser refuses to submit the form else).
+    assert ('<input type="date" name="start" value="2024-03-01" min="2024-03-01" max="2024-03-02">'
+            in r.text)
+    assert '<input type="date" name="end" value="2024-03-02" min="2024-03-01" max="2024-03-02">' in r.text
+    assert "all the data (it spans fewer than 7 days)" in r.text
+    rows = _csv(client.get("/csv/overview_hashtags.csv?start=2024-03-01&end=2024-03-02"))
     # "truth" in any case: posts 100,101,102,103,104,107,108,200,201 = 9 posts, accounts 1-5;
     # written most often as "Truth" (5 posts). "Sanctions": posts 200, 201.
     assert rows[0] == {"item": "Truth", "n_posts": "9", "n_accounts": "5", "n_tracked_accounts": "5"}
     assert rows[1]["item"] == "Sanctions" and rows[1]["n_posts"] == "2"
     # The count links to the posts behind it, with the period kept.
-    assert "/posts?start=2024-02-25&amp;end=2024-03-02&amp;hashtag=Truth" in r.text
+    assert "/posts?start=2024-03-01&amp;end=2024-03-02&amp;hashtag=Truth" in r.text
 
 
 def test_period_filter_narrows_the_overview(client):

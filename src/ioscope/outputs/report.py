@@ -12,7 +12,9 @@ Safety rules (post text, handles and URLs are adversarial):
   :mod:`ioscope.outputs.bidi`: bidi control characters are shown as visible markers and text that
   could reorder its neighbours is isolated in ``<bdi>``.
 
-Long tables show their first rows and say how many more are in the exported Parquet file.
+Long tables show their first rows and say how many more are in the exported Parquet file. The
+coordination section gives every group its own budget of members and evidence rows
+(:data:`CLUSTER_MEMBER_ROWS`, :data:`CLUSTER_EVIDENCE_ROWS`; :func:`cluster_views`).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from ioscope._version import __version__
 from ioscope.analyses.base import Result
 from ioscope.outputs.bidi import install_filters
 from ioscope.outputs.charts import daily_volume_chart, matrix_chart, top_posts_chart
+from ioscope.outputs.coordination_view import edges_caption, layer_corrections
 from ioscope.outputs.links import safe_href
 
 MAX_ROWS = 50
@@ -48,6 +51,29 @@ EVIDENCE_ROWS = 100
 
 TEXT_CHARS = 300
 """Longer text cells are cut to this many characters (the full text is in the exports)."""
+
+CLUSTER_MEMBER_ROWS = 50
+"""Members listed under each coordinated group (highest degree first); a group with more says so and
+points to ``coordination_cluster_members.parquet``. The budget is per group, not shared."""
+
+CLUSTER_EVIDENCE_ROWS = 50
+"""Co-actions listed under each coordinated group: the earliest co-action of every link in the group
+first, then the second of each, and so on (so that as many links as possible show the posts behind
+them), listed link by link in time order; a group with more says so and points to
+``coordination_evidence.parquet``. The budget is per group, not shared."""
+
+CLUSTER_EVIDENCE_COLUMNS = ("handle_a", "handle_b", "behaviour", "object", "time_a", "url_a", "time_b",
+                            "url_b", "delta_s")
+"""Evidence columns shown under a coordinated group (all columns are in the export)."""
+
+P_VALUE_COLUMNS = ("p_value", "q_value")
+"""Columns (also any ``*_p_value`` / ``*_q_value``) shown with two significant digits: 0.013,
+3.4e-06, 2e-115, 1."""
+
+NONE_PARAM_WORDS = {"correction": "default (per behaviour; see correction above)",
+                    "window_s": "default (per behaviour; see windows above)"}
+"""Parameters whose None means "the analysis default", shown in these words instead of "–" in the
+"Parameters of this run" table (other None values stay "–": for most parameters None means "off")."""
 
 _TEMPLATES = Path(__file__).parent / "templates"
 _PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
@@ -173,12 +199,19 @@ def _section(result: Result, max_rows: int) -> Markup:
         "summary": [(_summary_label(k), _plain(v)) for k, v in result.summary.items()],
         "summary_raw": dict(result.summary),
         "notes": result.notes,
-        "params": [(k, _plain(v)) for k, v in result.params.items()],
+        "params": [(k, NONE_PARAM_WORDS[k] if v is None and k in NONE_PARAM_WORDS else _plain(v))
+                   for k, v in result.params.items()],
         "tables": tables,
         "charts": charts,
         "graphs": [(n, g.number_of_nodes(), g.number_of_edges()) for n, g in result.graphs.items()],
         "top_posts": _top_posts(result) if "top_posts" in result.tables else [],
     }
+    if result.name == "coordination":
+        context["edges_caption"] = edges_caption(
+            result.summary.get("null"),
+            result.summary.get("correction") or layer_corrections(result.tables.get("layers")) or None)
+        if {"clusters", "cluster_members", "evidence"} <= set(result.tables):
+            context["clusters"] = cluster_views(result.tables, max_rows)
     return Markup(_section_template(result.name).render(s=context))
 
 
@@ -228,6 +261,58 @@ def _top_posts(result: Result) -> list[dict[str, Any]]:
     return posts
 
 
+def cluster_views(tables: dict[str, pd.DataFrame], max_groups: int = MAX_ROWS,
+                  member_rows: int = CLUSTER_MEMBER_ROWS,
+                  evidence_rows: int = CLUSTER_EVIDENCE_ROWS) -> list[dict[str, Any]]:
+    """The first ``max_groups`` groups of a coordination result (``tables``: its ``clusters``,
+    ``cluster_members`` and ``evidence`` tables) as the coordination section shows them: one dict
+    per group with cluster_id, n_accounts, behaviours, labels (countries · actor types), first_at,
+    last_at, top_objects, top_domains (plain text), ``members`` (a :class:`TableView` of at most
+    ``member_rows`` of the group's members, without cluster_id; ``n_total``: all its members) and
+    ``evidence`` (a :class:`TableView` of at most ``evidence_rows`` of its co-actions, columns
+    :data:`CLUSTER_EVIDENCE_COLUMNS`, chosen as :data:`CLUSTER_EVIDENCE_ROWS` says; ``n_total``: all
+    its co-actions). Budgets are per group. Exports: ``coordination_cluster_members.parquet`` and
+    ``coordination_evidence.parquet``."""
+    clusters, members, evidence = tables["clusters"], tables["cluster_members"], tables["evidence"]
+    mem_by = dict(tuple(members.groupby("cluster_id"))) if "cluster_id" in members.columns else {}
+    ev_by = dict(tuple(evidence.groupby("cluster_id"))) if "cluster_id" in evidence.columns else {}
+    mcols = [c for c in members.columns if c != "cluster_id"]
+    ecols = [c for c in CLUSTER_EVIDENCE_COLUMNS if c in evidence.columns]
+    out = []
+    for row in clusters.head(max_groups).to_dict("records"):
+        cid = row["cluster_id"]
+        mem = mem_by.get(cid, members.iloc[:0])
+        ev = ev_by.get(cid, evidence.iloc[:0])
+        shown_ev = _spread_evidence(ev, evidence_rows)
+        mview = table_view(mem[mcols], "coordination_cluster_members.parquet", member_rows)
+        eview = table_view(shown_ev[ecols], "coordination_evidence.parquet", evidence_rows)
+        eview.n_total, eview.n_more = len(ev), len(ev) - eview.n_shown
+        out.append({
+            "cluster_id": str(cid),
+            "n_accounts": _text(row.get("n_accounts")),
+            "behaviours": _text(row.get("behaviours")),
+            "labels": " · ".join(x for x in (_text(row.get("countries")),
+                                             _text(row.get("actor_types"))) if x),
+            "first_at": _text(row.get("first_at")),
+            "last_at": _text(row.get("last_at")),
+            "top_objects": _text(row.get("top_objects")),
+            "top_domains": _text(row.get("top_domains")),
+            "members": mview,
+            "evidence": eview,
+        })
+    return out
+
+
+def _spread_evidence(ev: pd.DataFrame, n: int) -> pd.DataFrame:
+    """At most ``n`` rows of one group's evidence: the first row of every link (account pair) first,
+    then the second of each, ...; returned in the table's own order (link by link, time order)."""
+    if len(ev) <= n or not {"account_a", "account_b"} <= set(ev.columns):
+        return ev.head(n)
+    k = ev.groupby(["account_a", "account_b"], sort=False).cumcount().to_numpy()
+    order = np.lexsort((np.arange(len(ev)), k))[:n]
+    return ev.iloc[np.sort(order)]
+
+
 def table_view(df: pd.DataFrame, export: str, max_rows: int = MAX_ROWS) -> TableView:
     """The first ``max_rows`` rows of ``df`` as formatted :class:`Cell` rows (permalink columns become
     "open" links when safe; timestamps in UTC; ``*_s`` columns as durations)."""
@@ -272,10 +357,19 @@ def _text(v: Any, col: str = "") -> str:
     if isinstance(v, (int, np.integer)):
         return f"{int(v):,}"
     if isinstance(v, (float, np.floating)):
-        if 0 < abs(v) < 0.01:  # a small share is not 0: two significant digits (0.0016)
-            return np.format_float_positional(float(v), precision=2, unique=True, fractional=False, trim="-")
-        return f"{float(v):,.2f}".rstrip("0").rstrip(".")
+        v = float(v)
+        if _is_p_value(col) or 0 < abs(v) < 0.01:
+            # p-values, and small shares (not 0): two significant digits — 0.013, 0.0016; scientific
+            # below 1e-4 (3.4e-06, 2e-115), never a 100-digit decimal
+            return f"{v:.2g}"
+        if abs(v) >= 1e15:  # no 16-digit integers either
+            return f"{v:.3g}"
+        return f"{v:,.2f}".rstrip("0").rstrip(".")
     return str(v)
+
+
+def _is_p_value(col: str) -> bool:
+    return col in P_VALUE_COLUMNS or col.endswith(tuple("_" + c for c in P_VALUE_COLUMNS))
 
 
 def _duration(s: float) -> str:

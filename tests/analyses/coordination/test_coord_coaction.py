@@ -422,3 +422,20 @@ def test_closed_form_shuffle_agrees_with_monte_carlo(make_store):
     # order of magnitude, not the same value (docs/analyses/coordination.md).
     assert mc["p_value"] == pytest.approx(0.0095)
     assert p < mc["p_value"] < 2 * p
+
+
+def test_fused_counts_a_pair_of_posts_once_across_behaviours(make_store):
+    # A and B post the same 60-character text twice, 30 s apart: co_text and near_text each find the
+    # same 2 pairs of posts (2 co-actions per layer, on different objects: a text and a text group).
+    # Fused, they are 2 co-actions (not 4) on 4 (behaviour, object) objects; the cluster timeline too.
+    text = "The laboratory story is true and they hide it from all of you!"
+    other = "Another statement, posted by both, word for word, the next day."
+    rows = [post("a1", "A", 0, text=text), post("b1", "B", 30, text=text),
+            post("a2", "A", 86400, text=other), post("b2", "B", 86430, text=other)]
+    r = Coordination(behaviours=("co_text", "near_text"), **PLAIN).run(make_store(rows))
+    el = r.tables["edge_layers"]
+    assert sorted(el["behaviour"]) == ["co_text", "near_text"]
+    assert list(el["n_coactions"]) == [2, 2]
+    e = r.tables["edges"]
+    assert (int(e["n_coactions"].iloc[0]), int(e["n_objects"].iloc[0])) == (2, 4)
+    assert sorted(e["behaviours"].iloc[0]) == ["co_text", "near_text"]

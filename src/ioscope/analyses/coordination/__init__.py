@@ -85,7 +85,8 @@ class Coordination(Analysis):
 
     * ``edges`` — one row per kept account pair, all behaviours fused: account_a, account_b,
       platform_a, platform_b, handle_a, handle_b, behaviours (list), layers (list of
-      ``behaviour@window``), n_coactions (distinct co-actions: pairs of posts on one object),
+      ``behaviour@window``), n_coactions (distinct co-actions: pairs of posts, counted once
+      when two behaviours or objects match the same two posts),
       n_objects (distinct (behaviour, object)), weight, tfidf_cosine (max over layers), symmetry
       (min/max of the two accounts' distinct posts in the co-actions; 1 = balanced), p_value (min over
       layers; NaN when not computed), leader (account_id that acted first in most co-actions; '' on a

@@ -42,7 +42,7 @@ def cluster_tables(con: duckdb.DuckDBPyConnection, edges: pd.DataFrame, members:
     register_members(con, members)
     per = con.execute(
         f"""WITH {_INTERNAL}
-            SELECT cluster_id, count(*) AS n_coactions,
+            SELECT cluster_id, count(DISTINCT (pa, pb)) AS n_coactions,
                    list(DISTINCT behaviour ORDER BY behaviour) AS behaviours,
                    min(least(ta, tb)) AS first_t, max(greatest(ta, tb)) AS last_t
             FROM internal GROUP BY cluster_id"""
@@ -112,17 +112,16 @@ def cluster_tables(con: duckdb.DuckDBPyConnection, edges: pd.DataFrame, members:
     }).reset_index(drop=True)
     timeline = con.execute(
         f"""WITH {_INTERNAL},
-            x AS (SELECT cluster_id, floor(least(ta, tb) / $w) * $w AS bin_t, a, b, behaviour
+            x AS (SELECT cluster_id, floor(least(ta, tb) / $w) * $w AS bin_t, a, b, behaviour, pa, pb
                   FROM internal)
-            SELECT cluster_id, bin_t, count(*) AS n_coactions,
+            SELECT cluster_id, bin_t, count(DISTINCT (pa, pb)) AS n_coactions,
                    count(DISTINCT acc) AS n_accounts,
                    list(DISTINCT behaviour ORDER BY behaviour) AS behaviours
             FROM (SELECT *, unnest([a, b]) AS acc FROM x) GROUP BY cluster_id, bin_t
             ORDER BY cluster_id, bin_t""",
         {"w": float(timeline_bin_s)},
     ).df()
-    # count(*) above counted each co-action twice (once per side): halve it.
-    timeline["n_coactions"] = (timeline["n_coactions"] // 2).astype("int64")
+    timeline["n_coactions"] = timeline["n_coactions"].astype("int64")
     timeline["behaviours"] = [list(x) for x in timeline["behaviours"]]
     timeline.insert(1, "bin_start", to_utc(timeline.pop("bin_t")))
     return {"clusters": clusters, "cluster_members": cluster_members, "cluster_timeline": timeline}

@@ -2,7 +2,9 @@
 
 ``collect`` gathers the co-actions of the kept edges of every layer into ``_co_ev`` (behaviour,
 window_s, a, b, oid, object, pa, pb, ta, tb). A co-action found at two windows of the same behaviour
-is one co-action: fused counts are over distinct (behaviour, object, post_a, post_b).
+is one co-action. Fused co-action counts are over distinct pairs of posts (post_a, post_b): two
+posts that match as identical text (co_text) and as near-identical text (near_text), or that share
+two links, are one co-action of the two accounts; objects are counted per (behaviour, object).
 """
 
 from __future__ import annotations
@@ -35,24 +37,29 @@ def collect(con: duckdb.DuckDBPyConnection, layers: list[Layer]) -> int:
         )
         con.unregister("_co_kept_df")
     return con.execute(
-        "SELECT count(*) FROM (SELECT DISTINCT behaviour, object, pa, pb FROM _co_ev)"
+        "SELECT count(*) FROM (SELECT DISTINCT pa, pb FROM _co_ev)"
     ).fetchone()[0]
 
 
 def fused_stats(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Per kept account pair over all layers: a, b, n_coactions, n_objects, symmetry, a_first, b_first,
+    """Per kept account pair over all layers: a, b, n_coactions (distinct pairs of posts), n_objects
+    (distinct (behaviour, object)), symmetry, a_first, b_first (over the distinct pairs of posts),
     first_t, last_t, behaviours (sorted list of behaviour names)."""
     return con.execute(
-        """WITH d AS (SELECT DISTINCT a, b, behaviour, object, pa, pb, ta, tb FROM _co_ev)
-           SELECT a, b, count(*) AS n_coactions,
-                  count(DISTINCT (behaviour, object)) AS n_objects,
-                  least(count(DISTINCT pa), count(DISTINCT pb))::DOUBLE
-                    / greatest(count(DISTINCT pa), count(DISTINCT pb)) AS symmetry,
-                  count(*) FILTER (WHERE ta < tb) AS a_first,
-                  count(*) FILTER (WHERE tb < ta) AS b_first,
-                  min(least(ta, tb)) AS first_t, max(greatest(ta, tb)) AS last_t,
-                  list(DISTINCT behaviour ORDER BY behaviour) AS behaviours
-           FROM d GROUP BY a, b ORDER BY a, b"""
+        """WITH p AS (SELECT DISTINCT a, b, pa, pb, ta, tb FROM _co_ev),
+                c AS (SELECT a, b, count(*) AS n_coactions,
+                             count(*) FILTER (WHERE ta < tb) AS a_first,
+                             count(*) FILTER (WHERE tb < ta) AS b_first,
+                             least(count(DISTINCT pa), count(DISTINCT pb))::DOUBLE
+                               / greatest(count(DISTINCT pa), count(DISTINCT pb)) AS symmetry,
+                             min(least(ta, tb)) AS first_t, max(greatest(ta, tb)) AS last_t
+                      FROM p GROUP BY a, b),
+                o AS (SELECT a, b, count(DISTINCT (behaviour, object)) AS n_objects,
+                             list(DISTINCT behaviour ORDER BY behaviour) AS behaviours
+                      FROM _co_ev GROUP BY a, b)
+           SELECT c.a, c.b, c.n_coactions, o.n_objects, c.symmetry, c.a_first, c.b_first,
+                  c.first_t, c.last_t, o.behaviours
+           FROM c JOIN o USING (a, b) ORDER BY c.a, c.b"""
     ).df()
 
 

@@ -6,7 +6,8 @@ looking in this order:
 1. the store: tables named ``<analysis>_<table>`` (e.g. ``coordination_edges``: the names of the
    Parquet exports);
 2. ``results_dir``: the exports of ``ioscope analyze --out DIR`` (``DIR/tables/<analysis>_<table>
-   .parquet``; by default the ``report`` folder beside the store, where ``ioscope demo`` writes);
+   .parquet``; by default the ``report`` folder beside the store, where ``ioscope demo`` writes;
+   the run's parameters are read back from the files' ``ioscope.params`` metadata);
 3. a run of the analysis on the read-only store with default parameters, only for names in
    ``run_on_demand`` (default: :data:`RUN_ON_DEMAND`, analyses measured to take seconds on the
    demo; others, like narratives with embeddings, can take many minutes and are not run from a
@@ -25,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import inspect
+import json
 import logging
 import re
 import threading
@@ -145,5 +147,21 @@ class Results:
             return None
         tables = {p.stem[len(name) + 1:]: pd.read_parquet(p) for p in files}
         when = dt.datetime.fromtimestamp(max(p.stat().st_mtime for p in files), dt.timezone.utc)
-        return Loaded(tables=tables, source=f"exported tables in {folder} "
-                                            f"(written {when:%Y-%m-%d %H:%M} UTC)")
+        return Loaded(tables=tables, params=_exported_params(files),
+                      source=f"exported tables in {folder} (written {when:%Y-%m-%d %H:%M} UTC)")
+
+
+def _exported_params(files: list[Path]) -> dict:
+    """The run's parameters from the ``ioscope.params`` metadata (JSON) of the first exported file
+    that has it (see :mod:`ioscope.outputs.exports`); {} when none has readable ones."""
+    import pyarrow.parquet as pq
+
+    for path in files:
+        try:
+            meta = pq.read_schema(path).metadata or {}
+            params = json.loads(meta[b"ioscope.params"]) if b"ioscope.params" in meta else None
+        except (OSError, ValueError, UnicodeDecodeError):
+            continue
+        if isinstance(params, dict):
+            return params
+    return {}

@@ -4,6 +4,9 @@ co-actions: pairs of posts) behind every edge.
 Reads the ``coordination`` analysis result (tables ``clusters``, ``cluster_members``, ``edges``,
 ``evidence``) through :class:`~ioscope.outputs.dashboard.results.Results`: stored tables
 ``coordination_<table>`` when present, else one run of the analysis on the read-only store.
+The edges table's intro names the null model and the correction (per behaviour, from the
+``layers`` table's ``correction`` column) behind the p-values
+(:func:`ioscope.outputs.coordination_view.p_value_note`).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ioscope.outputs.coordination_view import p_value_note
 from ioscope.outputs.dashboard.charts import network_chart
 from ioscope.outputs.dashboard.filters import Filters
 from ioscope.outputs.dashboard.pages import common, filters, request_ctx
@@ -119,6 +123,9 @@ def coordination_page(request: Request) -> Response:
         context = common(ctx, f, "Coordination", result=res, cluster=_cluster_arg(ctx))
         if res is not None and res.error is None:
             members, edges = _members(ctx, f), _edges(ctx, f)
+            edges_view = build_table(request, EDGES, ctx, f, edges)
+            edges_view.intro = " ".join(x for x in (edges_view.intro, p_value_note(
+                res.summary, res.params, res.tables.get("layers"))) if x)
             context.update(
                 summary=[(k.replace("_", " "), v) for k, v in res.summary.items()
                          if not isinstance(v, dict)],
@@ -126,7 +133,7 @@ def coordination_page(request: Request) -> Response:
                 network=chart(network_chart(edges, members)),
                 clusters=build_table(request, CLUSTERS, ctx, f),
                 members=build_table(request, MEMBERS, ctx, f, members),
-                edges=build_table(request, EDGES, ctx, f, edges))
+                edges=edges_view)
     return render(request, "coordination.html.j2", **context)
 
 

@@ -32,13 +32,19 @@ DEFAULT_DAYS = 7
 
 
 def default_period(ctx: Ctx, f: Filters, days: int = DEFAULT_DAYS) -> Filters:
-    """``f`` with the period set to the last ``days`` days of data when neither bound is set."""
+    """``f`` with the period set to the last ``days`` days of data when neither bound is set: from
+    ``last - (days - 1)`` to ``last``, the start clamped to the first day with data (a store that spans
+    fewer days gets its whole span, so the date inputs' value never falls outside their min/max and
+    the filter form stays valid)."""
     if f.start or f.end:
         return f
-    _, last = queries.data_range(ctx.con)
+    first, last = queries.data_range(ctx.con)
     if last is None:
         return f
-    return f.with_(start=last - dt.timedelta(days=days - 1), end=last)
+    start = last - dt.timedelta(days=days - 1)
+    if first is not None:
+        start = min(max(start, first), last)
+    return f.with_(start=start, end=last)
 
 
 def _period(fn):

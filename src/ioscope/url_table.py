@@ -128,16 +128,17 @@ def lookup(con: Any, distinct_urls_sql: str, name: str, params: dict[str, Any] |
     parameters): stored rows where ``url_canon`` is usable, the others computed in Python. Works on a
     read-only store and on the Spark engine's connection (which computes them all). Returns the
     number of URLs computed here (0 when the store had them all)."""
+    # the distinct URLs once; stored rows joined, the rest computed
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name}_q AS SELECT * FROM ({distinct_urls_sql}) d(url) "
+                "WHERE url IS NOT NULL", params or {})
     if _usable(con):
-        con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE {name} AS
-                SELECT c.* FROM ({distinct_urls_sql}) d(url) JOIN {TABLE} c USING (url)""", params or {})
-        missing_sql = (f"SELECT url FROM ({distinct_urls_sql}) d(url) "
-                       f"WHERE url IS NOT NULL AND url NOT IN (SELECT url FROM {name})")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS "
+                    f"SELECT c.* FROM {name}_q JOIN {TABLE} c USING (url)")
     else:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({_COLUMNS})")
-        missing_sql = f"SELECT url FROM ({distinct_urls_sql}) d(url) WHERE url IS NOT NULL"
-    missing = [r[0] for r in con.execute(missing_sql, params or {}).fetchall()]
+    missing_sql = f"SELECT url FROM {name}_q WHERE url NOT IN (SELECT url FROM {name})"
+    missing = [r[0] for r in con.execute(missing_sql).fetchall()]
+    con.execute(f"DROP TABLE {name}_q")
     if missing:
         con.register("_url_table_new", compute(missing))
         try:

@@ -60,24 +60,16 @@ def correction_words(correction: Any) -> str:
 
 def layer_corrections(layers: pd.DataFrame | None) -> str:
     """The correction per behaviour from a ``layers`` table (columns ``behaviour`` and
-    ``correction``; "" for a layer without a test, e.g. sync), in the summary's format: one name when
-    every tested behaviour has the same (``"bonferroni"``), else ``"bonferroni for co_repost,
-    co_link; none for co_text"`` (names and behaviours in table order). "" when the table is missing,
-    has no ``correction`` column or no tested layer."""
+    ``correction``; "" for a layer without a test, e.g. sync), in the summary's format
+    (:func:`ioscope.analyses.coordination.weights.format_corrections`: one name when every tested
+    behaviour has the same, else ``"bonferroni for co_repost, co_link; none for co_text"``). "" when
+    the table is missing, has no ``correction`` column or no tested layer."""
     if layers is None or "correction" not in layers.columns or "behaviour" not in layers.columns:
         return ""
-    by: dict[str, list[str]] = {}
-    for behaviour, corr in zip(layers["behaviour"], layers["correction"], strict=True):
-        if not isinstance(corr, str) or not corr:
-            continue
-        names = by.setdefault(corr, [])
-        if behaviour not in names:
-            names.append(str(behaviour))
-    if not by:
-        return ""
-    if len(by) == 1:
-        return next(iter(by))
-    return "; ".join(f"{c} for {', '.join(bs)}" for c, bs in by.items())
+    # imported here: the analysis package (networkx, DuckDB SQL) is not needed to render a report
+    from ioscope.analyses.coordination.weights import format_corrections
+
+    return format_corrections(zip(layers["behaviour"], layers["correction"], strict=True))
 
 
 def edges_caption(null: Any, correction: Any) -> str:

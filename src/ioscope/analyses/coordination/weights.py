@@ -37,6 +37,8 @@ analysis docstring).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import duckdb
 import numpy as np
 import pandas as pd
@@ -76,22 +78,35 @@ def default_correction(null: str, behaviour: str | None = None) -> str:
     return "bonferroni"
 
 
-def corrections_used(null: str, correction: str | None, behaviours) -> str:
+def format_corrections(by_behaviour: Iterable[tuple[str, str]]) -> str:
+    """The summary's spelling of the corrections applied, from (behaviour, correction) pairs (pairs
+    with an empty correction — an untested layer, e.g. sync — are skipped; a behaviour listed twice,
+    at two windows, counts once): one name when every behaviour has the same (``"bonferroni"``),
+    else ``"bonferroni for co_repost, co_link; none for co_text"`` (names and behaviours in order of
+    first appearance); ``""`` when no pair has a correction."""
+    by: dict[str, list[str]] = {}
+    for behaviour, corr in by_behaviour:
+        if not isinstance(corr, str) or not corr:
+            continue
+        names = by.setdefault(corr, [])
+        if behaviour not in names:
+            names.append(str(behaviour))
+    if len(by) <= 1:
+        return next(iter(by), "")
+    return "; ".join(f"{c} for {', '.join(bs)}" for c, bs in by.items())
+
+
+def corrections_used(null: str, correction: str | None, behaviours: Iterable[str]) -> str:
     """The ``correction`` summary value of a run: ``correction`` when one was named, else the
     defaults of :func:`default_correction` for ``behaviours`` (those with a null test: not
-    ``sync``) — one name when they agree, else ``"bonferroni for co_repost, co_link; none for
-    co_text"`` (names in order of first use)."""
+    ``sync``), spelt by :func:`format_corrections` (one name when they agree, else ``"bonferroni for
+    co_repost, co_link; none for co_text"``); the null's own default when no behaviour is tested."""
     if correction:
         return correction
     tested = [b for b in behaviours if b != "sync"]
     if not tested:
         return default_correction(null)
-    by: dict[str, list[str]] = {}
-    for b in tested:
-        by.setdefault(default_correction(null, b), []).append(b)
-    if len(by) == 1:
-        return next(iter(by))
-    return "; ".join(f"{c} for {', '.join(bs)}" for c, bs in by.items())
+    return format_corrections((b, default_correction(null, b)) for b in tested)
 
 
 def adjust_p_values(raw: np.ndarray, n_pairs: float, correction: str) -> np.ndarray:
